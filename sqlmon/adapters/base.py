@@ -1,0 +1,76 @@
+"""The adapter interface: everything sqlmon needs from a warehouse, and nothing more.
+
+Dialect differences live here as class attributes (data), in `<adapter>__` macros, and in
+sqlglot's generator -- never as `if dialect == ...` elsewhere (a test greps for it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlglot import exp
+
+# Coarse column kinds, derived from the warehouse type name; drift and statistics tests use
+# them to choose numeric / categorical / boolean handling.
+NUMERIC, STRING, BOOLEAN, TIMESTAMP, DATE, OTHER = (
+    "numeric", "string", "boolean", "timestamp", "date", "other")
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    type: str   # the warehouse's own type name, upper case (e.g. DOUBLE, VARCHAR, TIMESTAMP WITH TIME ZONE)
+    kind: str   # one of the kinds above
+
+
+def kind_of(type_name: str) -> str:
+    """Map a warehouse type name to a coarse kind (works for DuckDB, Postgres and Spark names)."""
+    t = type_name.upper()
+    if t.startswith(("BOOL",)):
+        return BOOLEAN
+    if "TIMESTAMP" in t or t.startswith("DATETIME"):
+        return TIMESTAMP
+    if t == "DATE":
+        return DATE
+    if t.startswith(("VARCHAR", "CHAR", "TEXT", "STRING", "CHARACTER", "UUID", "ENUM", "BPCHAR")):
+        return STRING
+    numeric = ("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT",
+               "UTINYINT", "INTEGER", "DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "LONG", "SHORT",
+               "BYTE", "UHUGEINT")
+    if t.startswith(numeric):
+        return NUMERIC
+    return OTHER
+
+
+class Adapter:
+    """One warehouse connection. Subclasses set the class attributes and implement the methods."""
+
+    name: ClassVar[str]                      # profile `type:` value, also the macro prefix
+    dialect: ClassVar[str]                   # sqlglot dialect used to generate SQL
+    extra: ClassVar[str | None] = None       # pip extra that brings the driver
+    has_nan: ClassVar[bool] = True           # floating columns can hold NaN / +-inf
+    max_select_expressions: ClassVar[int] = 1000   # split fused queries above this
+
+    def __init__(self, target: dict[str, Any]):
+        self.target = target
+
+    # --- lifecycle -------------------------------------------------------------------
+    def connect(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # --- schema ----------------------------------------------------------------------
+    def columns(self, table: exp.Table) -> list[ColumnInfo]:
+        """Columns of a relation in order; raise WarehouseError naming the relation if absent."""
+        raise NotImplementedError
+
+    # --- queries ---------------------------------------------------------------------
+    def execute(self, sql: str) -> list[tuple]:
+        """Run one SELECT (already in this adapter's dialect) and return all rows."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line for `sqlmon debug`: engine, version, where it connects."""
+        return self.name
