@@ -1,0 +1,1 @@
+{% macro default__row_count() %}count(*) AS row_count{% endmacro %}

@@ -1,0 +1,24 @@
+{# Column statistics over finite values (NULL, NaN and +-inf excluded). #}
+{% macro default__mean(column, is_float) %}avg({{ finite(column, is_float) }}) AS value{% endmacro %}
+{% macro default__stddev(column, is_float) %}stddev_samp({{ finite(column, is_float) }}) AS value{% endmacro %}
+{% macro default__min(column, is_float) %}min({{ finite(column, is_float) }}) AS value{% endmacro %}
+{% macro default__max(column, is_float) %}max({{ finite(column, is_float) }}) AS value{% endmacro %}
+
+{% macro default__quantile(column, q, is_float) %}quantile_cont({{ finite(column, is_float) }}, {{ literal(q) }}) AS value{% endmacro %}
+{% macro postgres__quantile(column, q, is_float) %}percentile_cont({{ literal(q) }}) within group (order by {{ finite(column, is_float) }}) AS value{% endmacro %}
+{% macro spark__quantile(column, q, is_float) %}percentile({{ finite(column, is_float) }}, {{ literal(q) }}) AS value{% endmacro %}
+
+{% macro default__distinct_count(column) %}count(distinct {{ column }}) AS value{% endmacro %}
+{% macro default__distinct_share(column) %}count(distinct {{ column }}) AS distinct_count, count({{ column }}) AS non_null_count{% endmacro %}
+
+{% macro default__length(column, min, max) %}
+count(*) AS row_count,
+sum(case when {{ column }} is not null and ({% if min is not none %}length({{ column }}) < {{ literal(min) }}{% else %}false{% endif %} or {% if max is not none %}length({{ column }}) > {{ literal(max) }}{% else %}false{% endif %}) then 1 else 0 end) AS failing_count,
+min(length({{ column }})) AS min_length,
+max(length({{ column }})) AS max_length
+{% endmacro %}
+
+{% macro default__nonfinite_share(column, is_float) %}
+count(*) AS row_count,
+{% if is_float %}sum(case when {{ is_nonfinite(column) }} then 1 else 0 end){% else %}0{% endif %} AS failing_count
+{% endmacro %}

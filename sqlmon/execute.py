@@ -1,0 +1,164 @@
+"""Drive the test generators in rounds: gather requests, plan, run, hand answers back.
+
+Each round fuses the requests of every active test. A fused query that fails is re-run one
+request at a time, so one broken test becomes one `error` and the others still run. Availability
+gates that end in fail/error skip the other tests of their monitor.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .adapters.base import Adapter
+from .compile import Prepared
+from .errors import SqlmonError
+from .evaluate import Result, base_result, judge
+from .measures import Outcome
+from .plan import PlannedQuery, answers, merge, plan
+from .sql import generate
+
+
+@dataclass
+class Executed:
+    sql: str
+    tests: list[str]
+    seconds: float
+    rows: int
+
+
+@dataclass
+class _Live:
+    prepared: Prepared
+    gen: Any
+    requests: list[Any]
+    seconds: float = 0.0
+
+
+@dataclass
+class Execution:
+    results: dict[str, Result] = field(default_factory=dict)
+    queries: list[Executed] = field(default_factory=list)
+
+
+def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], *, fuse: bool = True,
+            on_query: Callable[[int, int], None] | None = None) -> Execution:
+    ex = Execution()
+    live: dict[str, _Live] = {}
+    for p in prepared:
+        if p.error is not None:
+            ex.results[p.test.unique_id] = p.error
+            continue
+        _advance(ex, live, p, p.test_type.run(p.ctx), None, 0.0)
+    _apply_gates(ex, live, gates)
+    while live:
+        owners: list[tuple[str, int]] = []
+        requests: list[Any] = []
+        for uid, lv in live.items():
+            for k, r in enumerate(lv.requests):
+                owners.append((uid, k))
+                requests.append(r)
+        got, seconds = _run_round(ex, adapter, requests, owners, fuse, on_query)
+        for uid, lv in list(live.items()):
+            del live[uid]
+            mine = [got.get(i) for i, (u, _) in enumerate(owners) if u == uid]
+            errors = [m for m in mine if isinstance(m, SqlmonError)]
+            spent = lv.seconds + sum(seconds.get(i, 0.0) for i, (u, _) in enumerate(owners) if u == uid)
+            if errors:
+                _finish(ex, lv.prepared, base_result(lv.prepared.test, "error", str(errors[0])), spent)
+                lv.gen.close()
+                continue
+            _advance(ex, live, lv.prepared, lv.gen, mine, spent)
+        _apply_gates(ex, live, gates)
+    _apply_gates(ex, live, gates, finished=True)
+    return ex
+
+
+def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answer: Any, spent: float) -> None:
+    try:
+        requests = gen.send(answer) if answer is not None else next(gen)
+    except StopIteration as stop:
+        outcome = stop.value if isinstance(stop.value, Outcome) else Outcome(None, {}, "test returned nothing", "error")
+        _finish(ex, p, judge(p.test, outcome), spent)
+        return
+    except SqlmonError as err:
+        _finish(ex, p, base_result(p.test, "error", str(err)), spent)
+        return
+    if not requests:     # a test that needs no query this round (e.g. schema): step again
+        _advance(ex, live, p, gen, [], spent)
+        return
+    live[p.test.unique_id] = _Live(p, gen, list(requests), spent)
+
+
+def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:
+    result.timing = round(spent, 6)
+    ctx = p.ctx
+    if ctx is not None:
+        result.windows = {name: w.bounds() for name, w in ctx.windows.items()}
+    ex.results[p.test.unique_id] = result
+
+
+def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: list[tuple[str, int]], fuse: bool,
+               on_query: Callable[[int, int], None] | None) -> tuple[dict[int, Any], dict[int, float]]:
+    planned = plan(requests, fuse=fuse, max_expressions=adapter.max_select_expressions)
+    parts: list[dict[int, Any]] = []
+    seconds: dict[int, float] = {}
+    for n, pq in enumerate(planned):
+        try:
+            parts.append(_run_one(ex, adapter, pq, requests, owners, seconds))
+        except SqlmonError as err:
+            if len(pq.requests) == 1:
+                parts.append({pq.requests[0]: err})
+            else:   # isolate the broken request(s): re-run each alone
+                for i in pq.requests:
+                    try:
+                        parts.append(_run_one(ex, adapter, plan([requests[i]], fuse=False)[0], [requests[i]],
+                                              [owners[i]], seconds, index=i))
+                    except SqlmonError as err_one:
+                        parts.append({i: err_one})
+        if on_query:
+            on_query(n + 1, len(planned))
+    return merge(parts), seconds
+
+
+def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[Any], owners: list[tuple[str, int]],
+             seconds: dict[int, float], index: int | None = None) -> dict[int, Any]:
+    sql = generate(pq.select, adapter.dialect)
+    start = time.perf_counter()
+    rows = adapter.execute(sql)
+    spent = time.perf_counter() - start
+    tests = sorted({owners[i][0] for i in pq.requests})
+    ex.queries.append(Executed(sql, tests, spent, len(rows)))
+    got = answers(pq, rows, requests)
+    if index is not None:       # a lone re-run: its request list has one element
+        got = {index: got[0]}
+    share = spent / max(len(pq.requests), 1)
+    for i in (got if index is not None else pq.requests):
+        seconds[i] = seconds.get(i, 0.0) + share
+    return got
+
+
+def _apply_gates(ex: Execution, live: dict[str, _Live], gates: tuple[str, ...], finished: bool = False) -> None:
+    """A gate that failed or errored skips the other tests of its monitor: the live ones at once
+    (no further queries), and at the end (`finished`) those that completed in the gate's round."""
+    tripped: dict[str, Result] = {}
+    for r in ex.results.values():
+        if r.test_type in gates and r.status in ("fail", "error") and r.monitor not in tripped:
+            tripped[r.monitor] = r
+    if finished:
+        for uid, r in ex.results.items():
+            gate = tripped.get(r.monitor)
+            if gate is not None and r.test_type not in gates:
+                r.status, r.message, r.metric = "skipped", _gate_reason(gate), None
+        return
+    for uid, lv in list(live.items()):
+        gate = tripped.get(lv.prepared.test.monitor)
+        if gate is not None and lv.prepared.test.test_type not in gates:
+            lv.gen.close()
+            del live[uid]
+            _finish(ex, lv.prepared, base_result(lv.prepared.test, "skipped", _gate_reason(gate)), lv.seconds)
+
+
+def _gate_reason(gate: Result) -> str:
+    return f"skipped: gate {gate.unique_id} is {gate.status} ({gate.message.splitlines()[0]})"

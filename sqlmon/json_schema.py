@@ -1,0 +1,34 @@
+"""JSON Schema of a monitor file, with every test type and its parameters, for editors."""
+from __future__ import annotations
+
+from typing import Any
+
+from .specs import COMMON_KEYS, MonitorFile, TestSpec
+
+
+def _test_entry_schema() -> dict[str, Any]:
+    from .testtypes import TEST_TYPES
+
+    common = {k: v for k, v in TestSpec.model_json_schema()["properties"].items() if k in COMMON_KEYS}
+    variants: list[dict[str, Any]] = [{"type": "string", "enum": sorted(TEST_TYPES)}]
+    for name, t in sorted(TEST_TYPES.items()):
+        params = t.Params.model_json_schema()
+        props = {**common, **params.get("properties", {})}
+        body = {"type": ["object", "null"], "properties": props, "additionalProperties": False,
+                "description": t.metric}
+        if params.get("$defs"):
+            body["$defs"] = params["$defs"]
+        variants.append({"type": "object", "properties": {name: body}, "required": [name],
+                         "additionalProperties": False})
+    return {"anyOf": variants}
+
+
+def monitor_file_schema() -> dict[str, Any]:
+    schema = MonitorFile.model_json_schema()
+    schema["title"] = "sqlmon monitor file"
+    entry = _test_entry_schema()
+    defs = schema.get("$defs", {})
+    for model in ("MonitorSpec", "ColumnSpec"):
+        if model in defs:
+            defs[model]["properties"]["tests"] = {"type": "array", "items": entry}
+    return schema

@@ -1,0 +1,66 @@
+"""What a test asks of the warehouse: named aggregates over a scope, or a standalone query.
+
+Test types yield lists of these; the planner fuses `Aggregates` that share a `Scope` into one
+SELECT; each request gets back its own values, so fusion never changes an answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Rows of one relation under one filter, optionally grouped."""
+
+    relation: exp.Expression                       # a Table (or a subquery for custom sources)
+    condition: exp.Expression | None = None
+    group_by: tuple[exp.Expression, ...] = ()
+
+    @property
+    def key(self) -> str:
+        cond = self.condition.sql("duckdb") if self.condition is not None else ""
+        groups = "|".join(g.sql("duckdb") for g in self.group_by)
+        return f"{self.relation.sql('duckdb')}#{cond}#{groups}"
+
+    def grouped(self, *group_by: exp.Expression) -> "Scope":
+        return Scope(self.relation, self.condition, tuple(group_by))
+
+    def filtered(self, extra: exp.Expression | None) -> "Scope":
+        if extra is None:
+            return self
+        cond = extra.copy() if self.condition is None else exp.and_(self.condition.copy(), extra.copy())
+        return Scope(self.relation, cond, self.group_by)
+
+
+@dataclass
+class Aggregates:
+    """Named aggregate expressions over a scope.
+
+    Answer: a dict name -> value (ungrouped scope) or a list of dicts with the group values
+    under `g0`, `g1`, ... (grouped scope).
+    """
+
+    scope: Scope
+    measures: dict[str, exp.Expression]
+
+
+@dataclass
+class Query:
+    """A complete SELECT sent as it is. Answer: a list of dicts keyed by output column name."""
+
+    select: exp.Query
+    label: str = ""
+
+
+@dataclass
+class Outcome:
+    """What a test type concludes from its answers, before thresholds are applied."""
+
+    metric: float | None
+    details: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    status: str | None = None        # force `skipped` / `error` (e.g. not enough rows)
+    judged: bool = True              # False: informational, thresholds not applied

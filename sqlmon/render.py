@@ -1,0 +1,123 @@
+"""Jinja macros: built-ins from `macros/`, overridden by the project's `macros/`, with dispatch.
+
+`dispatch(name)` picks `<adapter>__name`, then `default__name`, then `name`. A `default__` macro is
+written in the project's `sql_dialect`, an `<adapter>__` macro in that adapter's own dialect; the
+chosen dialect travels with the rendered text so `sql.py` parses it correctly. Inside macros,
+`identifier(c)` quotes a name and `literal(v)` renders a value for the macro's dialect.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import CompileError, did_you_mean
+from .sql import quote_identifier, render_literal
+
+_MACRO_DEF = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    dialect: str
+    macro: str
+    source: str
+
+
+class _MacroRef:
+    """Late-bound reference so any macro can call any other, whichever file defines it."""
+
+    def __init__(self, macros: "Macros", name: str):
+        self._macros, self._name = macros, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._macros.modules[self._name](*args, **kwargs)
+
+
+class _Dispatched:
+    def __init__(self, macros: "Macros", name: str):
+        self._macros, self._name = macros, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._macros.modules[self._macros.resolve(self._name)[0]](*args, **kwargs)
+
+
+class Macros:
+    def __init__(self, dirs: list[Path], adapter: str, adapter_dialect: str, sql_dialect: str,
+                 extra_globals: dict[str, Any] | None = None):
+        self.adapter, self.adapter_dialect, self.sql_dialect = adapter, adapter_dialect, sql_dialect
+        self._dialect = sql_dialect
+        self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,  # noqa: S701
+                                      trim_blocks=True, lstrip_blocks=True)
+        self.sources: dict[str, str] = {}
+        files = [f for d in dirs for f in sorted(d.rglob("*.sql"))]
+        texts = {f: f.read_text(encoding="utf-8") for f in files}
+        for f, text in texts.items():       # later dirs (the project) override built-ins
+            for name in _MACRO_DEF.findall(text):
+                self.sources[name] = str(f)
+        self.env.globals.update(extra_globals or {})
+        self.env.globals.update({name: _MacroRef(self, name) for name in self.sources})
+        # `finite(...)` inside a macro dispatches like `dispatch('finite')(...)`.
+        for name in list(self.sources):
+            base = name.split("__", 1)[1] if "__" in name else None
+            if base and base not in self.sources:
+                self.env.globals[base] = _Dispatched(self, base)
+        self.env.globals.update(identifier=self._identifier, literal=self._literal,
+                                dispatch=self._dispatch_callable, adapter_name=adapter)
+        self.modules: dict[str, Any] = {}
+        for f, text in texts.items():
+            try:
+                module = self.env.from_string(text).make_module()
+            except jinja2.TemplateSyntaxError as err:
+                raise CompileError(f"macro file does not parse: {err.message}", where=f"{f}:{err.lineno}") from None
+            for name in _MACRO_DEF.findall(text):
+                self.modules[name] = getattr(module, name)
+
+    # --- helpers visible inside macros ----------------------------------------------------
+    def _identifier(self, name: str) -> str:
+        return quote_identifier(str(name), self._dialect)
+
+    def _literal(self, value: Any) -> str:
+        return render_literal(value, self._dialect)
+
+    def _dispatch_callable(self, name: str) -> Any:
+        return self.modules[self.resolve(name)[0]]
+
+    # --- API ------------------------------------------------------------------------------
+    def resolve(self, name: str) -> tuple[str, str]:
+        """(macro name, dialect it is written in) for `name` on this adapter."""
+        for candidate, dialect in ((f"{self.adapter}__{name}", self.adapter_dialect),
+                                   (f"default__{name}", self.sql_dialect), (name, self.sql_dialect)):
+            if candidate in self.modules:
+                return candidate, dialect
+        raise CompileError(f"no macro '{name}' (looked for {self.adapter}__{name}, default__{name}, {name})",
+                           hint=did_you_mean(name, self.modules) or "define it in the project's macros/ folder")
+
+    def has(self, name: str) -> bool:
+        return any(c in self.modules for c in (f"{self.adapter}__{name}", f"default__{name}", name))
+
+    def render(self, name: str, where: str, **kwargs: Any) -> Rendered:
+        """Render macro `name` (dispatched) with the keyword arguments it declares."""
+        macro, dialect = self.resolve(name)
+        previous, self._dialect = self._dialect, dialect
+        fn = self.modules[macro]
+        if not fn.catch_kwargs:     # pass each macro only the arguments it declares
+            kwargs = {k: v for k, v in kwargs.items() if k in fn.arguments}
+        try:
+            text = str(fn(**kwargs))
+        except jinja2.UndefinedError as err:
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}): {err.message}", where=where,
+                               hint="check the test's parameters and the macro's arguments") from None
+        except TypeError as err:
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) was called wrongly: {err}", where=where) from None
+        finally:
+            self._dialect = previous
+        return Rendered(text.strip(), dialect, macro, self.sources.get(macro, "?"))
+
+    def quote(self, name: str, macro_name: str) -> str:
+        """Quote a column name for the dialect that macro `macro_name` will be rendered in."""
+        return quote_identifier(name, self.resolve(macro_name)[1])

@@ -1,0 +1,172 @@
+"""The only module that parses SQL text. After this, SQL is a sqlglot tree until an adapter's
+dialect generates it.
+
+User SQL (`where`, `expression`, `custom_sql`, `default__` macros) is written in the project's
+`sql_dialect`; `<adapter>__` macros in that adapter's own dialect. Values reach SQL only as
+sqlglot literals.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, ParseError
+
+from .errors import CompileError, did_you_mean
+
+RELATION_PLACEHOLDER = "__sqlmon_relation__"
+
+
+def _parse(text: str, dialect: str, where: str, what: str) -> list[exp.Expression | None]:
+    try:
+        return sqlglot.parse(text, read=dialect, error_level=ErrorLevel.RAISE)
+    except ParseError as err:
+        info = err.errors[0] if err.errors else {}
+        line, col = info.get("line"), info.get("col")
+        caret = ""
+        if line:
+            src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+            caret = f"\n    {src}\n    {' ' * max((col or 1) - 1, 0)}^"
+        msg = info.get("description") or str(err).splitlines()[0]
+        raise CompileError(f"{what} does not parse ({dialect}): {msg}{caret}", where=where,
+                           hint="fix the SQL syntax near the caret") from None
+
+
+def parse_relation(text: str, dialect: str, where: str) -> exp.Table:
+    """`schema.table`, `"quoted name"`, or parquet.`/path/file.parquet` -> a Table node."""
+    try:
+        table = exp.to_table(text, dialect=dialect)
+    except (ParseError, ValueError):
+        table = None
+    if not isinstance(table, exp.Table) or not table.name:
+        raise CompileError(f"relation '{text}' is not a table name", where=where,
+                           hint="write `relation: schema.table` (quote unusual names)")
+    return table
+
+
+def parse_condition(text: str, dialect: str, where: str) -> exp.Expression:
+    """A `where:`/`expression:` string: exactly one boolean expression, no statement."""
+    if ";" in text.replace("';'", ""):
+        statements = [s for s in _parse(text, dialect, where, "condition") if s is not None]
+        if len(statements) != 1:
+            raise CompileError(f"a condition must be one expression, found {len(statements)} statements: {text!r}",
+                               where=where, hint="remove the ';' and anything after it")
+    trees = _parse(f"SELECT 1 WHERE {text}", dialect, where, f"condition {text!r}")
+    tree = trees[0] if len(trees) == 1 else None
+    if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _extra(tree):
+        raise CompileError(f"a condition must be a single boolean expression: {text!r}", where=where,
+                           hint="write something like `country <> 'test' AND amount > 0`")
+    cond = tree.args["where"].this
+    if isinstance(cond, (exp.Select, exp.Union)) or cond.find(exp.Command, exp.Insert, exp.Delete, exp.Update, exp.Drop):
+        raise CompileError(f"a condition must be an expression, not a statement: {text!r}", where=where)
+    return cond
+
+
+def _extra(tree: exp.Select) -> list[str]:
+    """Clauses beyond SELECT 1 WHERE ... (a `where:` that smuggles in GROUP BY, LIMIT, ...)."""
+    return [k for k, v in tree.args.items() if v not in (None, [], False) and k not in ("expressions", "where")]
+
+
+def parse_select_list(text: str, dialect: str, where: str) -> dict[str, exp.Expression]:
+    """A macro's `expr AS name, ...` output -> named expressions (the aggregates of a test)."""
+    trees = _parse(f"SELECT {text}", dialect, where, "macro output")
+    if len(trees) != 1 or not isinstance(trees[0], exp.Select) or trees[0].args.get("from_"):
+        raise CompileError("a measure macro must render a list of `<aggregate> AS <name>`", where=where)
+    out: dict[str, exp.Expression] = {}
+    for e in trees[0].expressions:
+        if not isinstance(e, exp.Alias):
+            raise CompileError(f"measure '{e.sql(dialect)}' needs a name: write `... AS name`", where=where)
+        out[e.alias] = e.this
+    return out
+
+
+def parse_query(text: str, dialect: str, where: str, what: str = "query") -> exp.Query:
+    """One SELECT (or WITH/UNION) statement."""
+    trees = [t for t in _parse(text, dialect, where, what) if t is not None]
+    if len(trees) != 1 or not isinstance(trees[0], exp.Query):
+        raise CompileError(f"{what} must be exactly one SELECT statement (found {len(trees)} statements)",
+                           where=where, hint="remove extra statements and trailing ';'")
+    return trees[0]
+
+
+def is_select_statement(text: str) -> bool:
+    head = text.lstrip().lstrip("(").lstrip()[:6].lower()
+    return head.startswith("select") or head.startswith("with")
+
+
+def check_columns(tree: exp.Expression, columns: Iterable[str], where: str, what: str) -> None:
+    """Every unqualified/qualified column name must exist in `columns` (case-insensitive)."""
+    known = {c.lower(): c for c in columns}
+    for col in tree.find_all(exp.Column):
+        name = col.name
+        if name and name.lower() not in known and not isinstance(col.this, exp.Star):
+            raise CompileError(f"unknown column '{name}' in {what}", where=where,
+                               hint=did_you_mean(name, known.values()) or f"columns: {', '.join(list(known.values())[:20])}")
+
+
+def replace_relation(tree: exp.Expression, source: exp.Expression) -> exp.Expression:
+    """Put the windowed relation (`source`, a subquery) where a macro wrote `{{ relation }}`."""
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.name == RELATION_PLACEHOLDER:
+            alias = node.alias or "sqlmon_relation"
+            return exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        return node
+    return tree.transform(swap)
+
+
+def column(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def literal(value: object) -> exp.Expression:
+    return exp.convert(value)
+
+
+def timestamp_literal(value: datetime, as_date: bool = False) -> exp.Expression:
+    text = value.strftime("%Y-%m-%d") if as_date else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return exp.cast(exp.Literal.string(text), exp.DataType.Type.DATE if as_date else exp.DataType.Type.TIMESTAMP)
+
+
+def time_filter(timestamp: str, start: datetime | None, end: datetime | None, is_date: bool) -> exp.Expression | None:
+    """[start, end) on the timestamp column; DATE columns compare as dates."""
+    col = column(timestamp)
+    parts = []
+    if start is not None:
+        parts.append(exp.GTE(this=col.copy(), expression=timestamp_literal(start, is_date)))
+    if end is not None:
+        parts.append(exp.LT(this=col.copy(), expression=timestamp_literal(end, is_date)))
+    return exp.and_(*parts) if parts else None
+
+
+def and_all(conditions: Iterable[exp.Expression | None]) -> exp.Expression | None:
+    conds = [c for c in conditions if c is not None]
+    return exp.and_(*[c.copy() for c in conds]) if conds else None
+
+
+def generate(tree: exp.Expression, dialect: str, pretty: bool = False) -> str:
+    return tree.sql(dialect=dialect, pretty=pretty)
+
+
+def quote_identifier(name: str, dialect: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect)
+
+
+def render_literal(value: object, dialect: str) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(render_literal(v, dialect) for v in value)
+    return exp.convert(value).sql(dialect)
+
+
+def select_from(measures: Mapping[str, exp.Expression], source: exp.Expression,
+                condition: exp.Expression | None, group_by: Iterable[exp.Expression] = ()) -> exp.Select:
+    group_by = list(group_by)
+    cols = [exp.alias_(g.copy(), f"g{i}", quoted=True) for i, g in enumerate(group_by)]
+    cols += [exp.alias_(e.copy(), name, quoted=True) for name, e in measures.items()]
+    q = exp.select(*cols).from_(source.copy())
+    if condition is not None:
+        q = q.where(condition.copy())
+    if group_by:
+        q = q.group_by(*[g.copy() for g in group_by])
+    return q

@@ -1,0 +1,201 @@
+"""The test-type protocol.
+
+A test type is a generator: it yields lists of requests (`Aggregates` / `Query`), receives the
+answers in the same order, and returns an `Outcome`. Multi-pass tests (drift: profile, then
+histograms) simply yield twice; the runner fuses the requests of all tests in each round.
+"""
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+from sqlglot import exp
+
+from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
+from ..errors import CompileError, ConfigError
+from ..measures import Aggregates, Outcome, Query, Scope
+from ..render import Macros
+from ..specs import MonitorSpec, TestSpec, validate
+from ..sql import (RELATION_PLACEHOLDER, check_columns, parse_condition, parse_query,
+                   parse_relation, parse_select_list, replace_relation)
+from ..windows import Window
+
+Run = Generator[list[Any], list[Any], Outcome]
+
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8", "DOUBLE PRECISION")
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass
+class TestContext:
+    """Everything one test needs to build its SQL; built by the runner's compile step."""
+
+    test: TestSpec
+    monitor: MonitorSpec
+    params: BaseModel
+    columns: dict[str, ColumnInfo]          # lower-case name -> info (monitored relation)
+    column: ColumnInfo | None
+    current: Scope
+    reference: Scope | None
+    windows: dict[str, Window]
+    macros: Macros
+    sql_dialect: str
+    as_of: datetime
+
+    # --- building requests ----------------------------------------------------------------
+    def macro_args(self, **extra: Any) -> dict[str, Any]:
+        col = self.column
+        args: dict[str, Any] = dict(self.params.model_dump())
+        if col is not None:
+            args.update(column_name=col.name, column_type=col.type, column_kind=col.kind,
+                        is_float=is_float(col))
+        args.update(extra)
+        return args
+
+    def aggregates(self, macro: str, scope: Scope | None = None, **extra: Any) -> Aggregates:
+        """Render a measure macro into named aggregates over `scope` (default: current window)."""
+        scope = scope or self.current
+        name, _ = self.macros.resolve(macro)
+        args = self.macro_args(**extra)
+        if self.column is not None:
+            args.setdefault("column", self.macros.quote(self.column.name, macro))
+        rendered = self.macros.render(macro, self.test.location, **args)
+        measures = parse_select_list(rendered.text, rendered.dialect, f"{self.test.location} (macro {name})")
+        for e in measures.values():
+            check_columns(e, self.column_names(), self.test.location, f"macro {name}")
+        return Aggregates(scope, measures)
+
+    def query(self, macro: str, scope: Scope | None = None, **extra: Any) -> Query:
+        """Render a full-SELECT macro; `{{ relation }}` becomes the windowed relation."""
+        scope = scope or self.current
+        args = self.macro_args(relation=RELATION_PLACEHOLDER, **extra)
+        if self.column is not None:
+            args.setdefault("column", self.macros.quote(self.column.name, macro))
+        rendered = self.macros.render(macro, self.test.location, **args)
+        tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
+        return Query(windowed(tree, scope), rendered.macro)
+
+    def condition(self, text: str) -> exp.Expression:
+        cond = parse_condition(text, self.sql_dialect, self.test.location)
+        check_columns(cond, self.column_names(), self.test.location, f"condition {text!r}")
+        return cond
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns.values()]
+
+    def relation(self, text: str) -> exp.Table:
+        return parse_relation(text, self.sql_dialect, self.test.location)
+
+
+def windowed(tree: exp.Expression, scope: Scope) -> exp.Query:
+    """Swap the `{{ relation }}` placeholder for `(SELECT * FROM relation WHERE window)`."""
+    source = exp.select("*").from_(scope.relation.copy())
+    if scope.condition is not None:
+        source = source.where(scope.condition.copy())
+    return replace_relation(tree, source)
+
+
+def is_float(col: ColumnInfo | None) -> bool:
+    return col is not None and col.type.upper().startswith(FLOAT_TYPES)
+
+
+class TestType:
+    """Base class; subclasses set the class attributes and implement `run`."""
+
+    name: ClassVar[str]
+    level: ClassVar[str] = "column"            # "column" | "table" | "any"
+    kinds: ClassVar[tuple[str, ...] | None] = None   # column kinds accepted (None: any)
+    Params: ClassVar[type[BaseModel]] = Params
+    warn_if: ClassVar[str | None] = None
+    error_if: ClassVar[str | None] = None
+    gate: ClassVar[bool] = False               # availability test: failure skips the monitor's others
+    metric: ClassVar[str] = ""                 # what the metric is (README table)
+    compares: ClassVar[bool] = True            # supports `compare: reference`
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {k: v for k, v in (("warn_if", cls.warn_if), ("error_if", cls.error_if)) if v is not None}
+
+    @classmethod
+    def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
+                        where: str, source: str, root: Any, path: tuple) -> BaseModel:
+        if cls.level == "column" and column is None and "column" not in cls.Params.model_fields:
+            raise ConfigError(f"test '{cls.name}' checks a column: put it under `columns: - name: ... tests:`",
+                              where=where)
+        if cls.level == "table" and column is not None:
+            raise ConfigError(f"test '{cls.name}' checks the whole relation: put it under the monitor's `tests:`",
+                              where=where)
+        return validate(cls.Params, params, source, root, path)
+
+    def check_column(self, ctx: TestContext) -> None:
+        if self.kinds and ctx.column is not None and ctx.column.kind not in self.kinds:
+            raise CompileError(f"test '{self.name}' needs a {' or '.join(self.kinds)} column; "
+                               f"'{ctx.column.name}' is {ctx.column.type}", where=ctx.test.location,
+                               hint="remove the test or cast the column in a view")
+
+    def run(self, ctx: TestContext) -> Run:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+
+class AggregateTest(TestType):
+    """One macro of named aggregates, one pass; `finish` turns the values into an Outcome.
+
+    With `compare: reference` the same measures run on the reference window too and the judged
+    metric is current - reference (or current / reference).
+    """
+
+    macro: ClassVar[str]
+
+    def measure_args(self, ctx: TestContext) -> dict[str, Any]:
+        return {}
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        raise NotImplementedError
+
+    def run(self, ctx: TestContext) -> Run:
+        self.check_column(ctx)
+        scopes = [ctx.current]
+        if ctx.test.compare:
+            if ctx.reference is None:
+                raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor '{ctx.monitor.name}'",
+                                  where=ctx.test.location)
+            scopes.append(ctx.reference)
+        answers = yield [ctx.aggregates(self.macro, s, **self.measure_args(ctx)) for s in scopes]
+        outcomes = [self.finish(a, ctx) for a in answers]
+        return outcomes[0] if len(outcomes) == 1 else compare(outcomes[0], outcomes[1], ctx.test.compare)
+
+
+def compare(current: Outcome, reference: Outcome, how: Any) -> Outcome:
+    mode = how.get("reference", "difference") if isinstance(how, dict) else "difference"
+    details = {"current": current.metric, "reference": reference.metric,
+               "current_details": current.details, "reference_details": reference.details, "compare": mode}
+    for o, name in ((current, "current"), (reference, "reference")):
+        if o.status or o.metric is None:
+            return Outcome(None, details, f"{name} window: {o.message or 'no value'}", status=o.status or "error")
+    if mode == "ratio":
+        if reference.metric == 0:
+            return Outcome(None, details, "reference value is 0: the ratio is undefined", status="error")
+        return Outcome(current.metric / reference.metric, details,
+                       f"current/reference = {current.metric:.6g}/{reference.metric:.6g}")
+    return Outcome(current.metric - reference.metric, details,
+                   f"current - reference = {current.metric:.6g} - {reference.metric:.6g}")
+
+
+def share(part: Any, whole: Any, what: str) -> Outcome:
+    """A failing-row share; an empty window is `skipped`, never a silent 0."""
+    part, whole = int(part or 0), int(whole or 0)
+    details = {"failing_rows": part, "rows": whole}
+    if whole == 0:
+        return Outcome(None, details, "no rows in the window", status="skipped")
+    return Outcome(part / whole, details, f"{part} of {whole} rows {what}")
+
+
+__all__ = ["AggregateTest", "BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP",
+           "TestContext", "TestType", "is_float", "share", "compare"]

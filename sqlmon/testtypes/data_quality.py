@@ -1,0 +1,267 @@
+"""Data-quality test types: availability gates and row-level checks, each a share or a count."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from pydantic import field_validator
+
+from ..errors import CompileError, ConfigError
+from ..measures import Outcome, Scope
+from ..sql import and_all, column, literal, time_filter
+from .base import (DATE, NUMERIC, STRING, TIMESTAMP, AggregateTest, Params, Run, TestContext,
+                   TestType, share)
+
+
+class RowCount(AggregateTest):
+    name, level, macro, gate = "row_count", "table", "row_count", True
+    error_if = "< 1"
+    metric = "rows in the window"
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        n = int(values["row_count"] or 0)
+        return Outcome(float(n), {"rows": n}, f"{n} rows")
+
+
+class FreshnessParams(Params):
+    column: str | None = None
+
+
+class Freshness(AggregateTest):
+    """Age of the newest row at `as_of`; rows at or after `as_of` are ignored (backfills stay true)."""
+
+    name, level, macro, gate = "freshness", "table", "freshness", True
+    Params = FreshnessParams
+    error_if = "> 1 day"
+    metric = "seconds since the newest row (thresholds accept units: `> 6 hours`)"
+    compares = False
+
+    def run(self, ctx: TestContext) -> Run:
+        name = ctx.params.column or ctx.monitor.timestamp
+        if not name:
+            raise ConfigError("freshness needs a timestamp column", where=ctx.test.location,
+                              hint="set `timestamp:` on the monitor or `column:` on the test")
+        col = ctx.columns.get(name.lower())
+        if col is None or col.kind not in (TIMESTAMP, DATE):
+            raise CompileError(f"freshness column '{name}' must be a TIMESTAMP or DATE column",
+                               where=ctx.test.location)
+        win = ctx.windows["current"]
+        base = [ctx.condition(w) for w in win.where]
+        upper = time_filter(col.name, None, ctx.as_of, col.kind == DATE)
+        scope = Scope(ctx.current.relation, and_all([*base, upper]))
+        values, = yield [ctx.aggregates(self.macro, scope, column=ctx.macros.quote(col.name, self.macro))]
+        latest = values["latest"]
+        if latest is None:
+            return Outcome(None, {}, "no rows before as_of", status="error")
+        if not isinstance(latest, datetime):            # a DATE column
+            latest = datetime(latest.year, latest.month, latest.day)
+        if latest.tzinfo is None:
+            latest = latest.replace(tzinfo=timezone.utc)
+        age = (ctx.as_of - latest).total_seconds()
+        return Outcome(age, {"latest": latest.isoformat()}, f"newest row {_human(age)} old ({latest.isoformat()})")
+
+
+def _human(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if abs(seconds) >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} seconds"
+
+
+class NotNullParams(Params):
+    missing_values: list[Any] = []
+
+
+class NotNull(AggregateTest):
+    name, macro = "not_null", "not_null"
+    Params = NotNullParams
+    error_if = "> 0"
+    metric = "share of NULL (or `missing_values`) rows, 0..1"
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], "are NULL or missing")
+
+
+class UniqueParams(Params):
+    columns: list[str] | None = None
+
+
+class Unique(TestType):
+    """Duplicate share: rows beyond the first of each repeated value (or combination)."""
+
+    name, level = "unique", "any"
+    Params = UniqueParams
+    error_if = "> 0"
+    metric = "share of rows that repeat an earlier value (or `columns:` combination)"
+
+    def run(self, ctx: TestContext) -> Run:
+        cols = ctx.params.columns or ([ctx.column.name] if ctx.column else None)
+        if not cols:
+            raise ConfigError("unique needs a column, or `columns: [a, b]` at monitor level", where=ctx.test.location)
+        for c in cols:
+            if c.lower() not in ctx.columns:
+                from ..errors import did_you_mean
+                raise CompileError(f"unknown column '{c}' in unique", where=ctx.test.location,
+                                   hint=did_you_mean(c, ctx.column_names()))
+        if len(cols) == 1 and ctx.column is not None:
+            values, = yield [ctx.aggregates("unique")]
+        else:
+            rows, = yield [ctx.query("unique_combination", columns=[ctx.columns[c.lower()].name for c in cols])]
+            values = rows[0]
+        return share(values["failing_count"], values["row_count"], "repeat an earlier value")
+
+
+class AcceptedValuesParams(Params):
+    values: list[Any]
+
+    @field_validator("values")
+    @classmethod
+    def _non_empty(cls, v: list[Any]) -> list[Any]:
+        if not v:
+            raise ValueError("`values` needs at least one value")
+        return v
+
+
+class AcceptedValues(AggregateTest):
+    name, macro = "accepted_values", "accepted_values"
+    Params = AcceptedValuesParams
+    error_if = "> 0"
+    metric = "share of rows whose non-NULL value is not in `values`"
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], "have a value outside the accepted list")
+
+
+class RangeParams(Params):
+    min: float | None = None
+    max: float | None = None
+    inclusive: bool = True
+
+
+class Range(AggregateTest):
+    name, macro, kinds = "range", "range", (NUMERIC,)
+    Params = RangeParams
+    error_if = "> 0"
+    metric = "share of rows outside [min, max] (NaN counts as outside)"
+
+    @classmethod
+    def validate_params(cls, params, column, monitor, where, source, root, path):  # type: ignore[override]
+        p = super().validate_params(params, column, monitor, where, source, root, path)
+        if p.min is None and p.max is None:
+            raise ConfigError("range needs `min:` and/or `max:`", where=where, hint="e.g. `range: {min: 0, max: 600}`")
+        return p
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], "are out of range")
+
+
+class RegexParams(Params):
+    pattern: str
+
+
+class Regex(AggregateTest):
+    name, macro, kinds = "regex", "regex", (STRING,)
+    Params = RegexParams
+    error_if = "> 0"
+    metric = "share of rows whose non-NULL value does not match `pattern` (search semantics)"
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], "do not match the pattern")
+
+
+class ExpressionParams(Params):
+    expression: str
+
+
+class Expression(AggregateTest):
+    name, level, macro = "expression", "any", "expression"
+    Params = ExpressionParams
+    error_if = "> 0"
+    metric = "share of rows where `expression` is false or NULL"
+
+    def measure_args(self, ctx: TestContext) -> dict[str, Any]:
+        # Parsed and column-checked once in sql_dialect, then handed to the macro as SQL text
+        # generated by sqlglot in that same dialect.
+        return {"expression_sql": ctx.condition(ctx.params.expression).sql(ctx.sql_dialect)}
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], "break the expression")
+
+
+class RelationshipsParams(Params):
+    to: str
+    field: str
+
+
+class Relationships(TestType):
+    name = "relationships"
+    Params = RelationshipsParams
+    error_if = "> 0"
+    metric = "share of rows whose non-NULL key has no match in `to`.`field`"
+
+    def run(self, ctx: TestContext) -> Run:
+        to = ctx.relation(ctx.params.to).sql(ctx.sql_dialect)
+        rows, = yield [ctx.query("relationships", to_relation=to, field=ctx.params.field)]
+        return share(rows[0]["failing_count"], rows[0]["row_count"], "have no parent row")
+
+
+class SchemaParams(Params):
+    columns: dict[str, str | None] | list[str]
+    exact: bool = False
+
+
+class Schema(TestType):
+    """Required columns (and types) exist; `exact: true` also refuses extra columns. No query."""
+
+    name, level, gate = "schema", "table", True
+    Params = SchemaParams
+    error_if = "> 0"
+    metric = "number of missing, mistyped (and with `exact`, extra) columns"
+    compares = False
+
+    def run(self, ctx: TestContext) -> Run:
+        wanted = ctx.params.columns
+        wanted = dict.fromkeys(wanted) if isinstance(wanted, list) else wanted
+        problems: list[str] = []
+        for name, typ in wanted.items():
+            col = ctx.columns.get(name.lower())
+            if col is None:
+                problems.append(f"missing column '{name}'")
+            elif typ and not _type_matches(col, typ):
+                problems.append(f"'{name}' is {col.type}, expected {typ}")
+        if ctx.params.exact:
+            extra = [c.name for k, c in ctx.columns.items() if k not in {w.lower() for w in wanted}]
+            problems += [f"unexpected column '{c}'" for c in extra]
+        yield []
+        return Outcome(float(len(problems)), {"problems": problems},
+                       "; ".join(problems) if problems else f"{len(wanted)} columns as expected")
+
+
+def _type_matches(col: Any, wanted: str) -> bool:
+    w = wanted.strip().upper()
+    return col.type.upper().startswith(w) or col.kind.upper() == w
+
+
+class CustomSqlParams(Params):
+    sql: str
+
+
+class CustomSql(TestType):
+    name, level = "custom_sql", "any"
+    Params = CustomSqlParams
+    error_if = "> 0"
+    metric = "number of failing rows the SELECT returns"
+
+    def run(self, ctx: TestContext) -> Run:
+        from ..sql import is_select_statement
+        if not is_select_statement(ctx.params.sql):
+            raise CompileError("custom_sql `sql:` must be one SELECT returning the failing rows",
+                               where=ctx.test.location)
+        rows, = yield [ctx.query("custom_sql", sql=ctx.params.sql)]
+        n = int(rows[0]["failing_count"] or 0)
+        return Outcome(float(n), {"failing_rows": n}, f"{n} failing rows")
+
+
+TYPES: list[type[TestType]] = [RowCount, Freshness, NotNull, Unique, AcceptedValues, Range, Regex, Expression,
+                               Relationships, Schema, CustomSql]
+__all__ = ["TYPES", "column", "literal"]
