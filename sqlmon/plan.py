@@ -55,7 +55,7 @@ def _fuse(requests: list[Any], members: list[int], max_expressions: int) -> list
                     current.select = select_from(measures, scope.relation, scope.condition, scope.group_by)
                     queries.append(current)
                     current, measures, by_sql = PlannedQuery(exp.select("1"), [], group_count=len(scope.group_by)), {}, {}
-                alias = f"m{len(measures)}"
+                alias = name if name not in measures else f"{name}_{len(measures)}"
                 by_sql[key] = alias
                 measures[alias] = expr
             current.slots.append((i, name, by_sql[key]))

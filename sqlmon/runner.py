@@ -56,9 +56,13 @@ class RunResult:
 
 def project_test_types(project_dir: Path | str | None) -> dict[str, Any]:
     """Built-in test types plus the project's `test_<name>` macros."""
-    from .project import find_project_dir
+    from .project import PROJECT_FILE, find_project_dir
+    from .yamlio import load_yaml
     root = find_project_dir(Path(project_dir or ".").resolve())
-    return {**TEST_TYPES, **discover([p for p in (root / "macros",) if p.is_dir()])}
+    raw = load_yaml(root / PROJECT_FILE) or {}
+    paths = raw.get("macro_paths", ["macros"]) if isinstance(raw, dict) else ["macros"]
+    dirs = [root / p for p in paths if isinstance(p, str) and (root / p).is_dir()]
+    return {**TEST_TYPES, **discover(dirs)}
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,

@@ -142,7 +142,9 @@ def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tupl
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
+        errors = err.errors()
+        # A misspelt key also shows up as a missing one: report the typo, it is the cause.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         full = base + loc
         line = locate(root if root is not None else raw, full)

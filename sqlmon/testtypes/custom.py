@@ -19,6 +19,7 @@ _TEST_MACRO = re.compile(r"{%-?\s*macro\s+test_(\w+)\s*\(([^)]*)\)")
 
 class MacroTest(TestType):
     level = "any"
+    error_if = "> 0"          # failing rows (or a `metric` aggregate) above zero fail by default
     macro_name: str = ""
     arguments: tuple[str, ...] = ()
 
