@@ -1,0 +1,397 @@
+"""Reference profiles and the bin rule: which bin each value of a window falls in.
+
+Why this module exists: drift is judged on histograms, and both windows must be binned the same
+way. The warehouse runs two passes (DESIGN §6). The *profile pass* over the reference window
+returns a few aggregates (quantiles, most frequent values, n, std, min, max, singletons); the
+``*_profile`` functions here turn them into a :class:`Profile` — the bin edges or the kept
+categories — which is stored with the baseline and reused for every later run. The *histogram
+pass* then counts rows per bin with a SQL CASE that must reproduce :func:`assign_numeric` and
+:func:`assign_categorical` exactly, so the numeric rule is an ordered list of ``<=`` tests::
+
+    x IS NULL -> -1;  isnan(x) -> -2;  x = +inf -> -3;  x = -inf -> -4;   (special buckets first)
+    x <= edges[0] -> 0;  x <= edges[1] -> 1;  ...;  else len(edges)
+
+that is, bin = number of edges strictly below x: right-closed bins, the first and last open-ended
+so values outside the reference range are still counted. Edges are finite floats and
+``sql_literal(edge)`` (``repr``) round-trips exactly, so the SQL compares with the same numbers.
+
+The numpy functions at the bottom (``profile_numpy``, ``histogram_numpy``, ...) compute the same
+things from raw arrays; tests and ``benchmarks/drift_study.py`` use them as the reference
+semantics. No I/O here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+PROFILE_VERSION = 1
+DEFAULT_BINS = 20
+KINDS = ("numeric", "discrete", "categorical", "boolean")
+
+# Special bucket codes returned by the assign_* functions (never ordinary bin indices).
+NULL, NAN, POSINF, NEGINF = -1, -2, -3, -4
+OTHER_LABEL, NEW_LABEL = "__other__", "__new__"
+
+
+def sql_literal(edge: float) -> str:
+    """The exact SQL literal of an edge: ``repr`` of a Python float round-trips bit for bit.
+
+    >>> sql_literal(0.1), sql_literal(float(np.nextafter(0.0, -1.0)))
+    ('0.1', '-5e-324')
+    """
+    text = repr(float(edge))
+    assert float(text) == float(edge) and math.isfinite(float(edge)), edge
+    return text
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of one window on a profile's bins, as the histogram pass returns them.
+
+    ``counts``: rows per ordinary bin (numeric: ``len(edges) + 1`` bins; categorical: the kept
+    values then ``other`` then ``new``; boolean: False, True). ``sums``: per-bin SUM(x) of the
+    finite values (numeric only; the bin means give Wasserstein almost exactly). ``std``:
+    population std of the window's finite values (numeric; Wasserstein normalisation).
+    ``null``/``nan``/``posinf``/``neginf`` are data-quality counts, kept OUT of the drift
+    statistics. ``new_values`` names categories never seen in the reference (for messages).
+    """
+
+    counts: tuple[float, ...]
+    sums: tuple[float, ...] | None = None
+    null: float = 0
+    nan: float = 0
+    posinf: float = 0
+    neginf: float = 0
+    std: float | None = None
+    labels: tuple[str, ...] | None = None
+    new_values: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", tuple(self.counts))
+        if self.sums is not None:
+            object.__setattr__(self, "sums", tuple(float(s) for s in self.sums))
+            if len(self.sums) != len(self.counts):
+                raise ValueError("Histogram: sums and counts must have the same length")
+        if self.labels is not None:
+            object.__setattr__(self, "labels", tuple(self.labels))
+        object.__setattr__(self, "new_values", tuple(self.new_values))
+
+    @property
+    def n(self) -> float:
+        """Rows in the ordinary bins (what the drift statistics see)."""
+        return sum(self.counts)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("counts", "sums", "labels", "new_values"):
+            d[key] = None if d[key] is None else list(d[key])
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Histogram:
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The baseline of one column: its kind and bins, computed once per reference window.
+
+    numeric/discrete: ``edges`` (strictly increasing finite floats); bin i is
+    ``(edges[i-1], edges[i]]``, the first ``(-inf, edges[0]]``, the last ``(edges[-1], +inf)``.
+    categorical/boolean: ``values`` are the kept categories in a deterministic order.
+    ``n``, ``std``, ``min``, ``max`` describe the reference's finite (numeric) or non-NULL values;
+    ``singletons`` = reference rows whose value occurs exactly once (Good–Turing estimate of the
+    share of never-seen categories). ``bins`` is the requested bin count.
+    """
+
+    kind: str
+    edges: tuple[float, ...] = ()
+    values: tuple = ()
+    bins: int = DEFAULT_BINS
+    n: int = 0
+    std: float | None = None
+    min: float | None = None
+    max: float | None = None
+    singletons: int = 0
+    version: int = PROFILE_VERSION
+    _index: dict = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Profile.kind must be one of {KINDS}, got {self.kind!r}")
+        edges = tuple(float(e) for e in self.edges)
+        if any(not math.isfinite(e) for e in edges) or any(a >= b for a, b in zip(edges, edges[1:])):
+            raise ValueError("Profile.edges must be finite and strictly increasing")
+        object.__setattr__(self, "edges", edges)
+        object.__setattr__(self, "values", tuple(self.values))
+        object.__setattr__(self, "_index", {v: i for i, v in enumerate(self.values)})
+
+    @property
+    def n_bins(self) -> int:
+        """Number of ordinary bins in a histogram on this profile."""
+        if self.kind in ("numeric", "discrete"):
+            return len(self.edges) + 1
+        return len(self.values) + (2 if self.kind == "categorical" else 0)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Human-readable bin labels for reports (a bin holding one value is named by it)."""
+        if self.kind == "boolean":
+            return tuple(str(v) for v in self.values)
+        if self.kind == "categorical":
+            return tuple(str(v) for v in self.values) + (OTHER_LABEL, NEW_LABEL)
+        e = self.edges
+        out = []
+        for i in range(len(e) + 1):
+            lo = e[i - 1] if i > 0 else -math.inf
+            hi = e[i] if i < len(e) else math.inf
+            out.append(repr(hi) if i < len(e) and lo == np.nextafter(hi, -math.inf)
+                       else f"({lo!r}, {hi!r}" + ("]" if i < len(e) else ")"))
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``Profile.from_dict(p.to_dict()) == p`` (floats stay floats)."""
+        return {"version": self.version, "kind": self.kind, "bins": self.bins, "n": self.n,
+                "std": self.std, "min": self.min, "max": self.max, "singletons": self.singletons,
+                "edges": list(self.edges), "values": list(self.values)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Profile:
+        if d.get("version", PROFILE_VERSION) > PROFILE_VERSION:
+            raise ValueError(f"profile version {d['version']} is newer than this sqlmon ({PROFILE_VERSION})")
+        return cls(**d)
+
+
+# ----------------------------------------------------------------------------- profiles
+
+
+def numeric_profile(quantiles, *, n: int, std: float | None, vmin: float | None, vmax: float | None,
+                    distinct_count: int, top_values, bins: int = DEFAULT_BINS) -> Profile:
+    """Bin edges for a numeric column from the reference's profile-pass aggregates.
+
+    ``quantiles``: reference quantiles at 1/bins … (bins-1)/bins (approximate is fine: both
+    windows use the same edges). ``top_values``: (value, count) of the most frequent finite
+    values (the SQL returns at most 2×bins+1). ``n``: finite reference rows.
+
+    Rules (DESIGN §6): if the top values cover all n rows with ≤ 2×bins distinct values, the
+    column is *discrete*: one bin per value, exact statistics (constant columns land here too).
+    ``distinct_count`` may be approximate, so the exact coverage test decides. Otherwise edges are
+    the deduplicated quantiles, plus, for each value holding ≥ 1/bins of the reference, the pair
+    ``nextafter(v, -inf), v`` so the bin ``(nextafter(v), v]`` holds exactly v (a point mass such
+    as 40% zeros does not smear into its neighbours, with `<=` tests only).
+
+    >>> numeric_profile([], n=8, std=0.0, vmin=3.0, vmax=3.0, distinct_count=1,
+    ...                 top_values=[(3.0, 8)]).edges
+    (2.9999999999999996, 3.0)
+    """
+    top = [(float(v), int(c)) for v, c in top_values if v is not None and math.isfinite(float(v))]
+    std = None if std is None or not math.isfinite(float(std)) else float(std)  # overflowed STDDEV
+    common = dict(bins=bins, n=int(n), std=std,
+                  min=None if vmin is None else float(vmin), max=None if vmax is None else float(vmax))
+    if sum(c for _, c in top) == n and len(top) <= 2 * bins:
+        values = sorted(v for v, _ in top)
+        edges = [float(np.nextafter(values[0], -np.inf))] + values if values else []
+        return Profile(kind="discrete", edges=tuple(edges), **common)
+    edges = {float(q) for q in quantiles if q is not None and math.isfinite(float(q))}
+    for v, c in top:
+        if c * bins >= n:
+            edges.update((v, float(np.nextafter(v, -np.inf))))
+    return Profile(kind="numeric", edges=tuple(sorted(edges)), **common)
+
+
+def categorical_profile(top_values, *, n: int, singletons: int, k: int = 50,
+                        min_share: float = 0.001) -> Profile:
+    """Keep the reference's top-k categories, each with ≥ ``min_share`` of the non-NULL rows.
+
+    Ties are broken in Python by (-count, str(value)), never by the engine's collation, so every
+    engine keeps the same categories.
+
+    >>> categorical_profile([("b", 2), ("a", 3), ("c", 1), ("d", 1)], n=7, singletons=2, k=2).values
+    ('a', 'b')
+    """
+    ranked = sorted(((v, int(c)) for v, c in top_values if v is not None), key=lambda vc: (-vc[1], str(vc[0])))
+    kept = [v for v, c in ranked if c > 0 and c >= min_share * n][:k]
+    return Profile(kind="categorical", values=tuple(kept), bins=k, n=int(n), singletons=int(singletons))
+
+
+def boolean_profile(*, n: int) -> Profile:
+    """Two bins, False then True (exact statistics; the z-test applies)."""
+    return Profile(kind="boolean", values=(False, True), bins=2, n=int(n))
+
+
+# ----------------------------------------------------------------------------- the bin rule
+
+
+def _floats(x) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 values, NULL mask) from a list, ndarray, masked array or object array with None."""
+    if isinstance(x, np.ma.MaskedArray):
+        return np.ma.getdata(x).astype(float).ravel(), np.ma.getmaskarray(x).ravel()
+    arr = np.asarray(x)
+    if arr.dtype != object:
+        return arr.astype(float).ravel(), np.zeros(arr.size, bool)
+    arr = arr.ravel()
+    null = np.fromiter((v is None for v in arr), bool, arr.size)
+    return np.array([np.nan if v is None else float(v) for v in arr], float), null
+
+
+def assign_numeric(x, profile: Profile) -> np.ndarray:
+    """Bin index per value: ``#edges < x``, or NULL=-1, NaN=-2, +inf=-3, -inf=-4.
+
+    >>> p = Profile(kind="numeric", edges=(1.0, 2.0))
+    >>> assign_numeric([None, "nan", "inf", "-inf", 0.5, 1.0, 1.5, 2.0, 9.0], p).tolist()
+    [-1, -2, -3, -4, 0, 0, 1, 1, 2]
+    """
+    f, null = _floats(x)
+    codes = np.searchsorted(np.asarray(profile.edges, float), f, side="left").astype(np.int64)
+    codes[np.isneginf(f)] = NEGINF
+    codes[np.isposinf(f)] = POSINF
+    codes[np.isnan(f)] = NAN
+    codes[null] = NULL
+    return codes
+
+
+def assign_categorical(values, profile: Profile, reference_values=None) -> np.ndarray:
+    """Bucket index per value: kept value -> its index; NULL -> -1; otherwise
+    ``other`` (= len(profile.values)) if the value occurs in the reference, ``new``
+    (= len(profile.values) + 1) if it never does.
+
+    Telling ``other`` from ``new`` needs the reference's full value set: pass it as
+    ``reference_values`` (the SQL side gets the same answer from a join). Without it, every
+    non-kept value counts as ``other``. Boolean profiles accept only True/False/NULL.
+    """
+    arr = np.asarray(values, dtype=object if isinstance(values, list) else None).ravel()
+    null = np.fromiter((v is None for v in arr), bool, arr.size) if arr.dtype == object else np.zeros(arr.size, bool)
+    codes = np.full(arr.size, NULL, np.int64)
+    present = arr[~null]
+    try:
+        uniq, inv = np.unique(present, return_inverse=True)
+    except TypeError:  # mixed types cannot be sorted: index them by hand
+        index: dict = {}
+        inv = np.fromiter((index.setdefault(v, len(index)) for v in present), np.int64, present.size)
+        uniq = list(index)
+    ref = None if reference_values is None else set(np.asarray(reference_values, dtype=object).ravel().tolist())
+    other, new = len(profile.values), len(profile.values) + 1
+    lookup = np.empty(len(uniq), np.int64)
+    for j, u in enumerate(uniq):
+        u = u.item() if isinstance(u, np.generic) else u
+        code = profile._index.get(u)
+        if code is None and profile.kind == "boolean":
+            raise ValueError(f"boolean column holds a non-boolean value {u!r}")
+        lookup[j] = code if code is not None else (new if ref is not None and u not in ref else other)
+    codes[~null] = lookup[np.asarray(inv, np.int64).ravel()] if len(uniq) else []
+    return codes
+
+
+def categorical_histogram(kept_counts, *, other: float, new: float, null: float, profile: Profile,
+                          is_reference: bool, new_values=()) -> Histogram:
+    """Assemble a categorical/boolean Histogram from bucket counts (numpy and SQL paths alike).
+
+    Good–Turing for the reference window: the ``new`` bucket's reference count is
+    ``profile.singletons`` (the expected count of never-seen values in a same-size sample), and
+    the singletons that were counted in ``other`` move out of it — so the reference total stays n
+    and a long-tailed column whose tail merely renews itself does not look like drift.
+    """
+    kept = [float(c) for c in kept_counts]
+    if profile.kind == "boolean":
+        return Histogram(counts=tuple(kept), null=null, labels=profile.labels)
+    if is_reference:
+        other_singletons = profile.singletons - sum(1 for c in kept if c == 1)
+        other, new = max(other - other_singletons, 0.0), float(profile.singletons)
+    return Histogram(counts=tuple(kept) + (float(other), float(new)), null=null,
+                     labels=profile.labels, new_values=tuple(new_values))
+
+
+# ----------------------------------------------------------------------------- numpy reference
+
+
+def quantile_edges(x, bins: int = DEFAULT_BINS) -> list[float]:
+    """Deduplicated linear-interpolation quantiles at 1/bins … (bins-1)/bins (= SQL quantile_cont)."""
+    f = np.asarray(x, float)
+    f = f[np.isfinite(f)]
+    if f.size == 0:
+        return []
+    return sorted({float(q) for q in np.quantile(f, [i / bins for i in range(1, bins)])})
+
+
+def profile_numpy(x, bins: int = DEFAULT_BINS, kind: str | None = None, *, k: int = 50,
+                  min_share: float = 0.001) -> Profile:
+    """The Profile the SQL profile pass would produce, computed exactly from raw data.
+
+    ``kind`` defaults from the dtype: bool -> boolean, numbers -> numeric (which may become
+    discrete), anything else -> categorical.
+    """
+    arr = np.asarray(x, dtype=object if isinstance(x, list) else None).ravel()
+    if kind is None:
+        sample = [v for v in arr[:1000].tolist() if v is not None]
+        if arr.dtype == bool or (sample and all(isinstance(v, bool) for v in sample)):
+            kind = "boolean"
+        elif arr.dtype.kind in "iuf" or (sample and all(isinstance(v, (int, float)) for v in sample)):
+            kind = "numeric"
+        else:
+            kind = "categorical"
+    if kind == "boolean":
+        return boolean_profile(n=int(sum(v is not None for v in arr.tolist())))
+    if kind == "categorical":
+        present = arr[np.fromiter((v is not None for v in arr), bool, arr.size)] if arr.dtype == object else arr
+        index: dict = {}
+        for v in present.tolist():
+            index[v] = index.get(v, 0) + 1
+        singletons = sum(1 for c in index.values() if c == 1)
+        return categorical_profile(list(index.items()), n=len(present), singletons=singletons,
+                                   k=k, min_share=min_share)
+    f, null = _floats(arr)
+    f = f[~null & np.isfinite(f)]
+    if f.size == 0:
+        return numeric_profile([], n=0, std=None, vmin=None, vmax=None, distinct_count=0, top_values=[], bins=bins)
+    uniq, cnt = np.unique(f, return_counts=True)
+    order = np.lexsort((uniq, -cnt))[: 2 * bins + 1]
+    return numeric_profile(quantile_edges(f, bins), n=f.size, std=_std(f), vmin=float(f.min()),
+                           vmax=float(f.max()), distinct_count=uniq.size,
+                           top_values=[(float(uniq[i]), int(cnt[i])) for i in order], bins=bins)
+
+
+def _std(f: np.ndarray) -> float | None:
+    """Population std (= SQL STDDEV_POP), scaled first so values near 1e308 do not overflow."""
+    if f.size == 0:
+        return None
+    scale = float(np.max(np.abs(f)))
+    sd = float(np.std(f / scale)) * scale if scale > 0 else 0.0
+    return sd if math.isfinite(sd) else None
+
+
+def histogram_numpy(x, profile: Profile) -> Histogram:
+    """Counts, per-bin sums and special buckets of a numeric window (what the SQL CASE returns)."""
+    if profile.kind not in ("numeric", "discrete"):
+        raise ValueError(f"histogram_numpy needs a numeric profile, got {profile.kind!r}")
+    f, null = _floats(x)
+    codes = assign_numeric(np.ma.MaskedArray(f, null), profile)
+    ok = codes >= 0
+    counts = np.bincount(codes[ok], minlength=profile.n_bins)
+    sums = np.bincount(codes[ok], weights=f[ok], minlength=profile.n_bins)
+    special = {name: int(np.sum(codes == code)) for name, code in
+               (("null", NULL), ("nan", NAN), ("posinf", POSINF), ("neginf", NEGINF))}
+    return Histogram(counts=tuple(int(c) for c in counts), sums=tuple(float(s) for s in sums),
+                     std=_std(f[ok]), labels=profile.labels, **special)
+
+
+def histogram_categorical_numpy(values, profile: Profile, reference_values=None) -> Histogram:
+    """Bucket counts of a categorical/boolean window.
+
+    ``reference_values=None`` means *values is the reference window itself* (so nothing in it
+    is new, and Good–Turing fills the ``new`` bucket); for a current window pass the reference's
+    values so that ``other`` and ``new`` can be told apart.
+    """
+    codes = assign_categorical(values, profile, reference_values)
+    width = len(profile.values) + 2
+    raw = np.bincount(codes[codes >= 0], minlength=width)
+    new_values: tuple = ()
+    if reference_values is not None and raw[-1]:
+        arr = np.asarray(values, dtype=object if isinstance(values, list) else None).ravel()
+        new_values = tuple(sorted({v.item() if isinstance(v, np.generic) else v
+                                   for v in arr[codes == width - 1].tolist()}, key=str))
+    return categorical_histogram(raw[: len(profile.values)].tolist(), other=int(raw[-2]), new=int(raw[-1]),
+                                 null=int(np.sum(codes == NULL)), profile=profile,
+                                 is_reference=reference_values is None, new_values=new_values)
