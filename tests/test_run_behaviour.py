@@ -1,0 +1,212 @@
+"""Selection, the defaults cascade, gating, exit codes and fusion, through the public API and CLI."""
+from __future__ import annotations
+
+import pytest
+
+TWO_MONITORS = """
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    tags: [tier1]
+    tests:
+      - row_count
+    columns:
+      - name: cat
+        tests: [not_null, {accepted_values: {values: [a, b], tags: [vals]}}]
+      - name: x
+        tests: [{mean: {error_if: '> 100'}}]
+  - name: other
+    relation: main.events
+    tests:
+      - row_count
+      - schema: {columns: [id]}
+    columns:
+      - name: id
+        tests: [unique]
+"""
+
+
+def ids(proj, *args):
+    res = proj.cli("ls", *args)
+    assert res.exit_code == 0, res.output
+    return res.output.split()
+
+
+@pytest.mark.parametrize("args, expected", [
+    ((), None),
+    (("-s", "ev"), ["ev._.row_count", "ev.cat.not_null", "ev.cat.accepted_values", "ev.x.mean"]),
+    (("-s", "tag:tier1", "--exclude", "column:cat"), ["ev._.row_count", "ev.x.mean"]),
+    (("-s", "tag:vals"), ["ev._.row_count", "ev.cat.accepted_values"]),          # gate comes along
+    (("-s", "type:unique"), ["other._.row_count", "other._.schema", "other.id.unique"]),
+    (("-s", "column:c*"), ["ev._.row_count", "ev.cat.not_null", "ev.cat.accepted_values"]),
+    (("-s", "id:*.x.*"), ["ev._.row_count", "ev.x.mean"]),
+    (("-s", "oth*", "-s", "type:mean"), ["ev._.row_count", "ev.x.mean", "other._.row_count", "other._.schema", "other.id.unique"]),
+])
+def test_selection(proj, args, expected):
+    proj.monitors(TWO_MONITORS)
+    got = ids(proj, *args)
+    if expected is None:
+        assert len(got) == 7
+    else:
+        assert got == expected
+
+
+def test_empty_selection_is_exit_2(proj):
+    proj.monitors(TWO_MONITORS)
+    res = proj.run("-s", "tag:nope")
+    assert res.exit_code == 2 and "nothing selected" in res.output
+
+
+def test_unknown_selector_method(proj):
+    proj.monitors(TWO_MONITORS)
+    res = proj.run("-s", "tags:tier1")
+    assert res.exit_code == 2 and "unknown selector method 'tags:'" in res.output
+
+
+def test_defaults_cascade(proj):
+    (proj.root / "sqlmon_project.yml").write_text("""
+name: testproj
+profile: testproj
+defaults:
+  not_null: {warn_if: "> 10%", error_if: "> 50%", severity: warn}
+  accepted_values: {values: [a, b, c]}
+""")
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            defaults:
+              not_null: {error_if: "> 20%"}
+            columns:
+              - name: cat
+                tests:
+                  - not_null                                  # monitor pair wins: error > 20%, no warn_if
+                  - not_null: {name: nn_test, warn_if: "> 90%"}  # test pair wins; severity from project
+                  - accepted_values                           # values from project defaults
+                  - accepted_values: {name: av2, values: [a]}
+    """)
+    proj.run()
+    r = proj.results()
+    nn = r["ev.cat.not_null"]
+    assert (nn["error_if"], nn["warn_if"], nn["severity"]) == ("> 20%", None, "warn")
+    assert nn["status"] == "pass"          # 1/6 NULL < 20%
+    t = r["ev.cat.nn_test"]
+    assert (t["error_if"], t["warn_if"], t["severity"]) == (None, "> 90%", "warn")
+    assert r["ev.cat.accepted_values"]["metric"] == 0
+    assert r["ev.cat.av2"]["metric"] == pytest.approx(2 / 6)
+
+
+def test_builtin_default_thresholds_apply(proj):
+    proj.monitors(TWO_MONITORS)
+    proj.run()
+    r = proj.results()
+    assert r["ev.cat.not_null"]["error_if"] == "> 0"
+    assert r["ev._.row_count"]["error_if"] == "< 1"
+
+
+@pytest.mark.parametrize("gate", ["row_count: {error_if: '< 100'}", "schema: {columns: [nope]}",
+                                  "freshness: {error_if: '> 1 hour'}"])
+def test_gates_skip_the_rest(proj, gate):
+    proj.monitors(f"""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            timestamp: ts
+            tests: [{{{gate}}}]
+            columns:
+              - name: cat
+                tests: [{{not_null: {{error_if: '> 99%'}}}}, {{accepted_values: {{values: [a]}}}}]
+    """)
+    res = proj.run()
+    r = proj.results()
+    assert res.exit_code == 1
+    assert r["ev.cat.not_null"]["status"] == "skipped" and "gate" in r["ev.cat.not_null"]["message"]
+    assert r["ev.cat.accepted_values"]["status"] == "skipped"
+
+
+def test_gate_runs_even_when_not_selected(proj):
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            tests: [{row_count: {error_if: '< 100'}}]
+            columns:
+              - name: cat
+                tests: [{not_null: {error_if: '> 99%'}}]
+    """)
+    res = proj.run("-s", "type:not_null")
+    r = proj.results()
+    assert set(r) == {"ev._.row_count", "ev.cat.not_null"}
+    assert r["ev.cat.not_null"]["status"] == "skipped" and res.exit_code == 1
+
+
+def test_warn_does_not_gate_and_fail_on_warn(proj):
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            tests: [{row_count: {warn_if: '< 100'}}]
+            columns:
+              - name: id
+                tests: [not_null]
+    """)
+    assert proj.run().exit_code == 0
+    assert proj.results()["ev.id.not_null"]["status"] == "pass"
+    assert proj.run("--fail-on", "warn").exit_code == 1
+
+
+def test_exit_codes(proj):
+    proj.monitors(TWO_MONITORS)
+    assert proj.run("-s", "type:mean").exit_code == 0
+    assert proj.run("-s", "type:not_null").exit_code == 1
+
+
+def test_python_api_returns_results(proj):
+    import sqlmon
+    proj.monitors(TWO_MONITORS)
+    rr = sqlmon.run(proj.root, as_of="2024-01-10", select=["ev"], write_artifacts=False)
+    assert rr.exit_code == 1
+    assert {r.unique_id: r.status for r in rr.results}["ev.cat.not_null"] == "fail"
+    assert not (proj.root / "target" / "run_results.json").exists()
+
+
+MIXED = """
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    reference: {previous: 1 day}
+    where: "country <> 'zz'"
+    tests: [row_count, {unique: {columns: [id, ts]}}, {expression: {expression: 'id < 5'}},
+            {row_count: {name: rc_ratio, compare: {reference: ratio}}}]
+    columns:
+      - name: cat
+        tests: [not_null, {accepted_values: {values: [a]}}, distinct_count, distinct_share, {length: {max: 1}}]
+      - name: x
+        tests: [{mean: {compare: reference}}, stddev, min, max, {quantile: {q: 0.9}}, nonfinite_share,
+                {range: {min: 0, max: 3}}, {not_null: {where: "cat = 'a'"}}]
+      - name: country
+        tests: [{regex: {pattern: '^[A-Z]+$'}}]
+"""
+
+
+def test_fused_equals_unfused(proj):
+    proj.monitors(MIXED)
+    fused = proj.api(fuse=True, write_artifacts=False)
+    unfused = proj.api(fuse=False, write_artifacts=False)
+    assert len(fused.queries) < len(unfused.queries)
+    a = {r.unique_id: (r.status, r.metric, r.details) for r in fused.results}
+    b = {r.unique_id: (r.status, r.metric, r.details) for r in unfused.results}
+    assert a == b
+    # everything over the current window of `ev` (same filter) went into one query
+    current_scans = [q for q in fused.queries if "2024-01-09" in q.sql and "2024-01-08 " not in q.sql]
+    assert len([q for q in current_scans if "GROUP BY" not in q.sql.upper() and "JOIN" not in q.sql.upper()]) <= 2
