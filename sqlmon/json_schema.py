@@ -20,6 +20,9 @@ def _test_entry_schema() -> dict[str, Any]:
             body["$defs"] = params["$defs"]
         variants.append({"type": "object", "properties": {name: body}, "required": [name],
                          "additionalProperties": False})
+    # Project macros `test_<name>` add test types: accept any other one-key entry too.
+    variants += [{"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                 {"type": "object", "minProperties": 1, "maxProperties": 1}]
     return {"anyOf": variants}
 
 

@@ -1,0 +1,160 @@
+"""Artifacts (JSON validated against the shipped schema, JUnit parses, Markdown) and CLI commands."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from sqlmon.cli import main
+
+MON = """
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    tests: [row_count, {custom_sql: {sql: "select * from {{ relation }} where no_such_fn(id)"}}]
+    columns:
+      - name: cat
+        tests: [not_null, {not_null: {name: nn_warn, severity: warn}}]
+  - name: ok
+    relation: main.events
+    where: "id > 100"
+    tests: [{row_count: {error_if: '< 0'}}]
+    columns:
+      - name: x
+        tests: [{mean: {error_if: '> 1'}}]
+"""
+
+
+def schema():
+    return json.loads((resources.files("sqlmon") / "schemas" / "run_results.schema.json").read_text())
+
+
+def test_run_results_json_validates(proj):
+    proj.monitors(MON)
+    res = proj.run()
+    assert res.exit_code == 2          # an error beats a fail
+    data = json.loads((proj.root / "target" / "run_results.json").read_text())
+    jsonschema.validate(data, schema())
+    assert data["metadata"]["schema_version"] == "1.0"
+    assert data["metadata"]["as_of"] == "2024-01-10T00:00:00+00:00"
+    assert data["summary"] == {"pass": 2, "warn": 1, "fail": 1, "error": 1, "skipped": 1, "total": 6, "exit_code": 2}
+    by = {r["unique_id"]: r for r in data["results"]}
+    assert by["ok.x.mean"]["metric"] is None and by["ok.x.mean"]["status"] == "skipped"
+    assert by["ev.cat.not_null"]["details"] == {"failing_rows": 1, "rows": 4}
+    assert by["ev.cat.not_null"]["location"].endswith("monitors.yml:10")
+
+
+def test_schema_rejects_bad_documents():
+    bad = {"metadata": {}, "summary": {}, "results": [{"status": "maybe"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema())
+
+
+def test_junit_and_summary(proj):
+    proj.monitors(MON)
+    proj.run()
+    root = ET.parse(proj.root / "target" / "junit.xml").getroot()
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"ev", "ok"}
+    ev = suites["ev"]
+    assert (ev.get("tests"), ev.get("failures"), ev.get("errors")) == ("4", "1", "1")
+    cases = {c.get("name"): c for c in ev.iter("testcase")}
+    assert cases["ev.cat.not_null"].find("failure") is not None
+    assert cases["ev._.custom_sql"].find("error") is not None
+    assert suites["ok"].find("testcase/skipped") is not None
+    md = (proj.root / "target" / "summary.md").read_text()
+    assert "FAILED" in md and "`ev.cat.not_null`" in md and "| ❌ fail |" in md
+    sql = (proj.root / "target" / "run" / "queries.sql").read_text()
+    assert "main.events" in sql
+
+
+def test_cli_ls_compile_debug(proj):
+    proj.monitors(MON)
+    out = proj.cli("debug").output
+    assert "connection: OK" in out and "duckdb" in out
+    out = proj.cli("compile", "-s", "ev").output
+    assert "-- ev.cat.not_null" in out and 'SUM(CASE WHEN "cat" IS NULL' in out
+    assert (proj.root / "target" / "compiled" / "ev" / "cat" / "not_null.sql").exists()
+    res = proj.cli("compile", "-s", "ev", "--dialect", "postgres")
+    assert "no_such_fn" in res.output.lower()
+    types = proj.cli("ls", "--test-types").output
+    assert "not_null" in types and "custom_sql" in types
+
+
+def test_compile_reports_errors_with_exit_2(proj):
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, columns: [{name: nope, tests: [not_null]}]}]\n")
+    res = proj.cli("compile")
+    assert res.exit_code == 2 and "unknown column 'nope'" in res.output
+
+
+def test_schema_command_lists_test_types(tmp_path):
+    res = CliRunner().invoke(main, ["schema"])
+    assert res.exit_code == 0
+    s = json.loads(res.output)
+    entry = s["$defs"]["MonitorSpec"]["properties"]["tests"]["items"]
+    names = entry["anyOf"][0]["enum"]
+    assert "row_count" in names and "not_null" in names
+    jsonschema.Draft202012Validator.check_schema(s)
+
+
+def test_monitor_schema_accepts_template(tmp_path):
+    import yaml
+
+    from sqlmon.json_schema import monitor_file_schema
+    from sqlmon.resources import template_dir
+    doc = yaml.safe_load((template_dir() / "monitors" / "churn.yml").read_text())
+    jsonschema.validate(doc, monitor_file_schema())
+
+
+def test_init_and_run_sample(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["init", "demo"])
+    assert res.exit_code == 0, res.output
+    monkeypatch.chdir(tmp_path / "demo")
+    res = runner.invoke(main, ["run"])
+    assert res.exit_code == 0, res.output
+    assert "Done:" in res.output
+    res = runner.invoke(main, ["init", "demo"], catch_exceptions=False)
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(main, ["init", "demo"])
+    assert res.exit_code == 2 and "not empty" in res.output
+
+
+def test_vars_override(proj):
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nvars: {min_rows: 1}\n")
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [{row_count: {error_if: \"< {{ var('min_rows') }}\"}}]}]\n")
+    assert proj.run().exit_code == 0
+    assert proj.run("--vars", "{min_rows: 100}").exit_code == 1
+    res = proj.run("--vars", "[1, 2]")
+    assert res.exit_code == 2 and "--vars must be a YAML mapping" in res.output
+
+
+def test_env_var_in_profile(proj, monkeypatch):
+    (proj.root / "profiles.yml").write_text(
+        "testproj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        "      path: \"{{ env_var('SQLMON_TEST_DB', 'warehouse.duckdb') }}\"\n"
+        "    other:\n      type: duckdb\n      path: \"{{ env_var('SQLMON_TEST_DB2') }}\"\n")
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [row_count]}]\n")
+    assert proj.run().exit_code == 0
+    monkeypatch.setenv("SQLMON_TEST_DB2", str(proj.db))
+    assert proj.cli("run", "--target", "other").exit_code == 0
+
+
+def test_profiles_dir_env(proj, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "profiles_here"
+    elsewhere.mkdir()
+    (elsewhere / "profiles.yml").write_text(
+        f"testproj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {proj.db}\n")
+    (proj.root / "profiles.yml").unlink()
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [row_count]}]\n")
+    assert proj.run().exit_code == 2
+    monkeypatch.setenv("SQLMON_PROFILES_DIR", str(elsewhere))
+    assert proj.run().exit_code == 0
