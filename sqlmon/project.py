@@ -117,9 +117,7 @@ def load_target(root: Path, profile_name: str, target: str | None, profiles_dir:
     if "type" not in cfg:
         raise ConfigError(f"target '{name}' has no `type:`", where=f"{path}:{locate(raw, (profile_name, 'outputs', name))}",
                           hint="add `type: duckdb` (or postgres, spark)")
-    if cfg["type"] == "duckdb" and cfg.get("path") not in (None, ":memory:"):
-        p = Path(str(cfg["path"])).expanduser()
-        cfg["path"] = str(p if p.is_absolute() else root / p)
+    cfg["project_dir"] = str(root)     # adapters resolve relative file paths against it
     return name, cfg
 
 

@@ -1,6 +1,7 @@
 """DuckDB: the embedded default. User data is opened read-only unless the profile says otherwise."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
@@ -21,6 +22,8 @@ class DuckDBAdapter(Adapter):
         import duckdb
 
         path = str(self.target.get("path", ":memory:"))
+        if path != ":memory:" and not Path(path).expanduser().is_absolute():
+            path = str(Path(self.target.get("project_dir", ".")) / Path(path).expanduser())
         read_only = bool(self.target.get("read_only", path != ":memory:"))
         config: dict[str, Any] = {}
         if self.target.get("threads"):

@@ -1,0 +1,137 @@
+"""Pure pieces: threshold grammar, durations, windows, YAML line tracking, SQL validation."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.specs import MonitorSpec
+from sqlmon.sql import parse_condition, parse_query, parse_select_list
+from sqlmon.thresholds import parse_duration, parse_threshold
+from sqlmon.windows import parse_instant, resolve_windows
+from sqlmon.yamlio import load_yaml_text, locate
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("text, op, value", [
+    ("> 1%", ">", 0.01), ("<= -0.05", "<=", -0.05), ("== 3", "==", 3.0), ("!= 0", "!=", 0.0),
+    (">= 1e3", ">=", 1000.0), ("> 6 hours", ">", 21600.0), ("< 30 minutes", "<", 1800.0),
+    ("> 1 day", ">", 86400.0), ("> 2d", ">", 172800.0), ("  <  .5 ", "<", 0.5), ("> 150%", ">", 1.5),
+])
+def test_threshold_grammar(text, op, value):
+    t = parse_threshold(text)
+    assert (t.op, t.value) == (op, pytest.approx(value))
+
+
+@pytest.mark.parametrize("bad", ["1%", "> ", ">> 1", "> 1 lightyear", "=> 1", "> one", 5, None, True])
+def test_threshold_errors(bad):
+    with pytest.raises(ConfigError) as err:
+        parse_threshold(bad, where="f.yml:3")
+    assert "f.yml:3" in str(err.value) and "Fix:" in str(err.value)
+
+
+@pytest.mark.parametrize("op, value, metric, breached", [
+    (">", 0.1, 0.1, False), (">", 0.1, 0.11, True), (">=", 0.1, 0.1, True), ("<", 5, 4, True),
+    ("==", 3, 3, True), ("!=", 3, 3, False),
+])
+def test_breach(op, value, metric, breached):
+    assert parse_threshold(f"{op} {value}").breached(metric) is breached
+
+
+def test_durations():
+    assert parse_duration("7 days") == 604800
+    assert parse_duration("1 week") == 604800
+    with pytest.raises(ConfigError):
+        parse_duration("7 fortnights")
+
+
+def mon(**kw):
+    return MonitorSpec.model_validate({"name": "m", "relation": "t", "timestamp": "ts", **kw})
+
+
+AS_OF = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def test_window_last_and_previous():
+    cur, ref = resolve_windows(mon(current={"last": "1 day"}, reference={"previous": "7 days"}), AS_OF, "w")
+    assert (cur.start, cur.end) == (datetime(2024, 3, 9, 12, tzinfo=UTC), AS_OF)
+    assert (ref.start, ref.end) == (datetime(2024, 3, 2, 12, tzinfo=UTC), cur.start)
+
+
+def test_window_between_dates_are_midnight_utc():
+    cur, _ = resolve_windows(mon(current={"between": ["2024-01-01", "2024-02-01"]}), AS_OF, "w")
+    assert cur.start == datetime(2024, 1, 1, tzinfo=UTC) and cur.end == datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def test_window_other_relation_brings_its_own_filter():
+    cur, ref = resolve_windows(mon(where="a > 1", reference={"relation": "train", "where": "b = 2"}), AS_OF, "w")
+    assert cur.where == ("a > 1",) and ref.where == ("b = 2",) and ref.relation == "train"
+    assert ref.timestamp is None and ref.start is None
+    _, same = resolve_windows(mon(where="a > 1", reference={"between": ["2024-01-01", "2024-01-02"]}), AS_OF, "w")
+    assert same.where == ("a > 1",)
+
+
+def test_no_current_is_whole_relation():
+    cur, ref = resolve_windows(mon(), AS_OF, "w")
+    assert cur.start is None and cur.end is None and ref is None
+
+
+@pytest.mark.parametrize("kw, msg", [
+    ({"current": {"last": "1 day", "between": ["2024-01-01", "2024-01-02"]}}, "both"),
+    ({"current": {"between": ["2024-02-01", "2024-01-01"]}}, "forward"),
+    ({"reference": {"previous": "1 day"}}, "previous"),
+    ({"current": {"last": "1 eon"}}, "bad duration"),
+])
+def test_window_errors(kw, msg):
+    with pytest.raises(ConfigError) as err:
+        resolve_windows(mon(**kw), AS_OF, "f.yml:2")
+    assert msg in str(err.value)
+
+
+def test_window_needs_timestamp():
+    m = MonitorSpec.model_validate({"name": "m", "relation": "t", "current": {"last": "1 day"}})
+    with pytest.raises(ConfigError, match="needs a timestamp"):
+        resolve_windows(m, AS_OF, "w")
+
+
+def test_instants():
+    assert parse_instant("2024-01-01T06:00:00+02:00") == datetime(2024, 1, 1, 4, tzinfo=UTC)
+    assert parse_instant("2024-01-01T06:00:00") == datetime(2024, 1, 1, 6, tzinfo=UTC)
+    with pytest.raises(ConfigError):
+        parse_instant("yesterday")
+
+
+def test_yaml_lines():
+    doc = load_yaml_text("a: 1\nb:\n  - x\n  - {c: 2}\n", "f.yml")
+    assert locate(doc, ("b", 1)) == 4 and locate(doc, ("b", 1, "c")) == 4 and locate(doc, ("a",)) == 1
+    assert doc["b"][1]["c"] == 2
+    with pytest.raises(ConfigError, match="duplicate key"):
+        load_yaml_text("a: 1\na: 2\n", "f.yml")
+    assert load_yaml_text("d: 2024-01-01\n", "f.yml")["d"] == "2024-01-01"   # dates stay text
+
+
+def test_sql_validation():
+    assert parse_condition("a = 1 OR b IS NULL", "duckdb", "w").sql() == "a = 1 OR b IS NULL"
+    with pytest.raises(CompileError, match="needs a name"):
+        parse_select_list("count(*)", "duckdb", "w")
+    with pytest.raises(CompileError, match="exactly one SELECT"):
+        parse_query("select 1; select 2", "duckdb", "w")
+    with pytest.raises(CompileError, match="does not parse"):
+        parse_query("select (", "duckdb", "w")
+
+
+def test_no_dialect_branches_outside_adapters_and_macros():
+    """DESIGN principle 2: dialect differences are data in adapters/ and macros, never `if dialect ==`."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "sqlmon"
+    offenders = []
+    for f in root.rglob("*.py"):
+        if "adapters" in f.parts:
+            continue
+        for n, line in enumerate(f.read_text().splitlines(), 1):
+            if re.search(r"""(dialect|adapter(\.name)?|\.name|\["type"\])\s*[!=]=\s*["'](duckdb|postgres|spark|snowflake|bigquery|trino)""", line):
+                offenders.append(f"{f.name}:{n}: {line.strip()}")
+    assert not offenders, offenders
