@@ -135,3 +135,12 @@ def test_no_dialect_branches_outside_adapters_and_macros():
             if re.search(r"""(dialect|adapter(\.name)?|\.name|\["type"\])\s*[!=]=\s*["'](duckdb|postgres|spark|snowflake|bigquery|trino)""", line):
                 offenders.append(f"{f.name}:{n}: {line.strip()}")
     assert not offenders, offenders
+
+
+def test_readme_documents_every_test_type():
+    from pathlib import Path
+
+    from sqlmon.testtypes import TEST_TYPES
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [name for name in TEST_TYPES if f"`{name}`" not in readme]
+    assert not missing, f"test types missing from the README: {missing}"
