@@ -52,8 +52,9 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
         columns = _schema(adapter, monitor.spec.relation, dialect, monitor.location)
         current_w, reference_w = resolve_windows(monitor.spec, as_of, monitor.location)
         current = window_scope(current_w, columns, dialect, monitor.location)
-        reference = None
+        reference, signal, ref_cols = None, None, None
         if reference_w is not None:
+            signal = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
             ref_cols = columns if reference_w.relation == monitor.spec.relation else \
                 _schema(adapter, reference_w.relation, dialect, monitor.location)
             reference = window_scope(reference_w, ref_cols, dialect, monitor.location)
@@ -74,7 +75,8 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
                 extra = parse_condition(test.where, dialect, test.location)
                 check_columns(extra, [c.name for c in columns.values()], test.location, f"where {test.where!r}")
             ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
-                              reference.filtered(extra) if reference else None, windows, macros, dialect, as_of)
+                              reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
+                              reference_signal=signal, reference_columns=ref_cols)
             out.append(Prepared(test, test_types[test.test_type](), ctx))
         except SqlmonError as err:
             out.append(Prepared(test, error=base_result(test, "error", str(err))))

@@ -53,21 +53,23 @@ def judge(test: TestSpec, outcome: Outcome) -> Result:
     metric = outcome.metric
     if metric is not None and not math.isfinite(metric):
         return base_result(test, "error", f"metric is {metric}: {outcome.message}", None, outcome.details)
-    if outcome.status:
+    if outcome.status in ("skipped", "error"):
         return base_result(test, outcome.status, outcome.message, metric, outcome.details)
-    status, why = "pass", ""
-    if metric is None:
-        status, why = "error", "no metric"
-    elif outcome.judged:
+    # A test type may judge itself (outcome.status pass/warn/fail, e.g. drift's two-gate verdict);
+    # otherwise the thresholds decide.
+    status, why = outcome.status or "pass", ""
+    if outcome.status is None and metric is None:
+        status = "error"
+    elif outcome.status is None and outcome.judged:
         error_t = parse_threshold(test.error_if, test.location) if test.error_if is not None else None
         warn_t = parse_threshold(test.warn_if, test.location) if test.warn_if is not None else None
         if error_t and error_t.breached(metric):
             status, why = "fail", f"error_if {error_t}"
         elif warn_t and warn_t.breached(metric):
             status, why = "warn", f"warn_if {warn_t}"
-        if status == "fail" and test.severity == "warn":
-            status = "warn"
-    message = outcome.message + (f" (breaches {why})" if why and why != "no metric" else "")
+    if status == "fail" and test.severity == "warn":
+        status = "warn"
+    message = outcome.message + (f" (breaches {why})" if why else "")
     return base_result(test, status, message, metric, outcome.details)
 
 

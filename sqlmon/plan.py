@@ -31,9 +31,15 @@ class PlannedQuery:
 def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000) -> list[PlannedQuery]:
     out: list[PlannedQuery] = []
     groups: dict[str, list[int]] = {}
+    same_query: dict[str, PlannedQuery] = {}
     for i, req in enumerate(requests):
         if isinstance(req, Query):
-            out.append(PlannedQuery(req.select, [i], names=list(req.select.named_selects)))
+            key = req.select.sql("duckdb")
+            if fuse and key in same_query:          # identical standalone queries run once
+                same_query[key].requests.append(i)
+                continue
+            same_query[key] = PlannedQuery(req.select, [i], names=list(req.select.named_selects))
+            out.append(same_query[key])
         else:
             groups.setdefault(req.scope.key if fuse else f"#{i}", []).append(i)
     for members in groups.values():
@@ -69,7 +75,8 @@ def _fuse(requests: list[Any], members: list[int], max_expressions: int) -> list
 def answers(pq: PlannedQuery, rows: list[tuple], requests: list[Any]) -> dict[int, Any]:
     """Map a query's rows back to each request's own answer shape."""
     if pq.standalone:
-        return {pq.requests[0]: [dict(zip(pq.names, r)) for r in rows]}
+        answer = [dict(zip(pq.names, r)) for r in rows]
+        return {i: answer for i in pq.requests}
     names = [f"g{i}" for i in range(pq.group_count)] + [e.alias_or_name for e in pq.select.expressions[pq.group_count:]]
     dicts = [dict(zip(names, r)) for r in rows]
     out: dict[int, Any] = {}

@@ -71,6 +71,12 @@ class Adapter:
         """Run one SELECT (already in this adapter's dialect) and return all rows."""
         raise NotImplementedError
 
+    def relation_signal(self, table: exp.Table) -> str | None:
+        """A cheap change signal for a relation (file size/time, table statistics), never a
+        counting scan; None when the engine offers none. Cached reference profiles are reused
+        only while it is unchanged."""
+        return None
+
     def describe(self) -> str:
         """One line for `sqlmon debug`: engine, version, where it connects."""
         return self.name

@@ -17,13 +17,12 @@ class DuckDBAdapter(Adapter):
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)
         self.conn = None
+        self.path = self._resolved_path()
 
     def connect(self) -> None:
         import duckdb
 
-        path = str(self.target.get("path", ":memory:"))
-        if path != ":memory:" and not Path(path).expanduser().is_absolute():
-            path = str(Path(self.target.get("project_dir", ".")) / Path(path).expanduser())
+        self.path = path = self._resolved_path()
         read_only = bool(self.target.get("read_only", path != ":memory:"))
         config: dict[str, Any] = {}
         if self.target.get("threads"):
@@ -40,6 +39,13 @@ class DuckDBAdapter(Adapter):
                 f"cannot open DuckDB database '{path}': {err}",
                 hint="check `path:` in profiles.yml (relative paths are taken from the project folder)",
             ) from None
+
+    def _resolved_path(self) -> str:
+        """`path:` relative to the project folder; `:memory:` as it is."""
+        path = str(self.target.get("path", ":memory:"))
+        if path != ":memory:" and not Path(path).expanduser().is_absolute():
+            path = str(Path(self.target.get("project_dir", ".")) / Path(path).expanduser())
+        return path
 
     def close(self) -> None:
         if self.conn is not None:
@@ -64,6 +70,16 @@ class DuckDBAdapter(Adapter):
             return self.conn.cursor().execute(sql).fetchall()
         except duckdb.Error as err:
             raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
+
+    def relation_signal(self, table: exp.Table) -> str | None:
+        # The database file changes (size, mtime) whenever any table in it is written.
+        if self.path == ":memory:":
+            return None
+        try:
+            st = Path(self.path).stat()
+        except OSError:
+            return None
+        return f"{st.st_size}:{st.st_mtime_ns}"
 
     def describe(self) -> str:
         import duckdb

@@ -47,6 +47,8 @@ class TestContext:
     macros: Macros
     sql_dialect: str
     as_of: datetime
+    reference_signal: str | None = None     # cheap change signal of the reference relation
+    reference_columns: dict[str, ColumnInfo] | None = None   # when the reference is another relation
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -71,6 +73,20 @@ class TestContext:
             check_columns(e, self.column_names(), self.test.location, f"macro {name}")
         return Aggregates(scope, measures)
 
+    def expression(self, macro: str, **extra: Any) -> exp.Expression:
+        """Render a macro that produces one SQL expression (a bin key, a derived value)."""
+        args = self.macro_args(**extra)
+        if self.column is not None:
+            args.setdefault("column", self.macros.quote(self.column.name, macro))
+        rendered = self.macros.render(macro, self.test.location, **args)
+        (tree,) = parse_select_list(f"{rendered.text} AS sqlmon_expr", rendered.dialect,
+                                    f"{self.test.location} (macro {rendered.macro})").values()
+        return tree
+
+    def sql_for(self, tree: exp.Expression, macro: str) -> str:
+        """SQL text of a parsed expression in the dialect `macro` is written in (to nest it)."""
+        return tree.sql(self.macros.resolve(macro)[1])
+
     def query(self, macro: str, scope: Scope | None = None, **extra: Any) -> Query:
         """Render a full-SELECT macro; `{{ relation }}` becomes the windowed relation."""
         scope = scope or self.current
@@ -91,6 +107,30 @@ class TestContext:
 
     def relation(self, text: str) -> exp.Table:
         return parse_relation(text, self.sql_dialect, self.test.location)
+
+
+def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Outcome]]:
+    """Drive several sub-runs as one: each round yields all their requests together (so the
+    planner fuses them) and hands each its own answers. Returns their outcomes in order."""
+    outcomes: list[Outcome | None] = [None] * len(runs)
+    pending: dict[int, list[Any]] = {}
+    for i, r in enumerate(runs):
+        try:
+            pending[i] = next(r)
+        except StopIteration as stop:
+            outcomes[i] = stop.value
+    while pending:
+        flat = [req for i in pending for req in pending[i]]
+        answers = yield flat
+        pos, nxt = 0, {}
+        for i, reqs in pending.items():
+            mine, pos = answers[pos:pos + len(reqs)], pos + len(reqs)
+            try:
+                nxt[i] = runs[i].send(mine)
+            except StopIteration as stop:
+                outcomes[i] = stop.value
+        pending = nxt
+    return outcomes  # type: ignore[return-value]
 
 
 def windowed(tree: exp.Expression, scope: Scope) -> exp.Query:

@@ -1,0 +1,96 @@
+{# Drift: the value a column is binned on, the reference profile, and the bin of each row. #}
+
+{# Timestamps and dates drift as numbers (seconds since the epoch). #}
+{% macro default__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}epoch({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
+{% macro postgres__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}extract(epoch from {{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
+{% macro spark__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
+
+{# Reference profile of a numeric column: finite values only. #}
+{% macro default__numeric_profile(value, is_float, qs) %}
+count({{ finite(value, is_float) }}) AS n,
+stddev_pop({{ finite(value, is_float) }}) AS std,
+min({{ finite(value, is_float) }}) AS vmin,
+max({{ finite(value, is_float) }}) AS vmax,
+count(distinct {{ finite(value, is_float) }}) AS distinct_count,
+quantile_cont({{ finite(value, is_float) }}, [{{ literal(qs) }}]) AS quantiles
+{% endmacro %}
+{% macro postgres__numeric_profile(value, is_float, qs) %}
+count({{ finite(value, is_float) }}) AS n,
+stddev_pop({{ finite(value, is_float) }}) AS std,
+min({{ finite(value, is_float) }}) AS vmin,
+max({{ finite(value, is_float) }}) AS vmax,
+count(distinct {{ finite(value, is_float) }}) AS distinct_count,
+percentile_cont(array[{{ literal(qs) }}]) within group (order by {{ finite(value, is_float) }}) AS quantiles
+{% endmacro %}
+{% macro spark__numeric_profile(value, is_float, qs) %}
+count({{ finite(value, is_float) }}) AS n,
+stddev_pop({{ finite(value, is_float) }}) AS std,
+min({{ finite(value, is_float) }}) AS vmin,
+max({{ finite(value, is_float) }}) AS vmax,
+count(distinct {{ finite(value, is_float) }}) AS distinct_count,
+percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
+{% endmacro %}
+
+{# The most frequent finite values with their counts (detects discrete columns and point masses). #}
+{% macro default__top_values(relation, value, is_float, limit) %}
+select v AS value, n AS n
+from (select {{ finite(value, is_float) }} AS v, count(*) AS n from {{ relation }}
+      where {{ finite(value, is_float) }} is not null group by {{ finite(value, is_float) }}) AS sqlmon_values
+order by n desc, v
+limit {{ limit }}
+{% endmacro %}
+
+{# Counts per value (NULL included) of a categorical or boolean column, most frequent first,
+   with the totals over all values even beyond the limit. #}
+{% macro default__category_counts(relation, column, limit) %}
+select v AS value, n AS n, sum(n) over () AS total, count(*) over () AS distinct_count,
+       sum(case when n = 1 then 1 else 0 end) over () AS singletons
+from (select {{ column }} AS v, count(*) AS n from {{ relation }} group by {{ column }}) AS sqlmon_values
+order by n desc
+limit {{ limit }}
+{% endmacro %}
+
+{# Bin index of a numeric value: NULL -1, NaN -2, +inf -3, -inf -4 first (else they fall in the
+   last bin), then bin = number of edges strictly below the value (right-closed bins). #}
+{% macro default__numeric_bin(value, edges, is_float) %}
+case when {{ value }} is null then -1
+{% if is_float %}
+  when isnan({{ value }}) then -2
+  when isinf({{ value }}) and {{ value }} > 0 then -3
+  when isinf({{ value }}) then -4
+{% endif %}
+{% for e in edges %}
+  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
+{% endfor %}
+  else {{ edges | length }} end
+{% endmacro %}
+{% macro postgres__numeric_bin(value, edges, is_float) %}
+case when {{ value }} is null then -1
+{% if is_float %}
+  when {{ value }} = 'NaN'::float8 then -2
+  when {{ value }} = 'Infinity'::float8 then -3
+  when {{ value }} = '-Infinity'::float8 then -4
+{% endif %}
+{% for e in edges %}
+  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
+{% endfor %}
+  else {{ edges | length }} end
+{% endmacro %}
+{% macro spark__numeric_bin(value, edges, is_float) %}
+case when {{ value }} is null then -1
+{% if is_float %}
+  when isnan({{ value }}) then -2
+  when {{ value }} = double('inf') then -3
+  when {{ value }} = double('-inf') then -4
+{% endif %}
+{% for e in edges %}
+  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
+{% endfor %}
+  else {{ edges | length }} end
+{% endmacro %}
+
+{# Per bin: rows and the sum of the finite values (bin means give Wasserstein). #}
+{% macro default__bin_measures(value, is_float) %}
+count(*) AS n,
+sum({{ finite(value, is_float) }}) AS s
+{% endmacro %}

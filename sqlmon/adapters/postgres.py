@@ -1,0 +1,241 @@
+"""PostgreSQL: reads in READ ONLY transactions; the history store gets its own write connection.
+
+Profile keys (all optional; libpq's PG* environment variables and ~/.pgpass fill the gaps):
+  host, port, user, password, dbname (alias database), schema (-> search_path),
+  sslmode, connect_timeout (seconds, default 10), statement_timeout (server-side, e.g. "5min"),
+  timezone (session TimeZone, default "UTC", the same as Spark's session time zone here, so
+  that TIMESTAMP literals in windows mean the same instant on every engine).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from ..errors import ConfigError, WarehouseError, did_you_mean
+from .base import OTHER, STRING, Adapter, ColumnInfo, kind_of
+
+# Profile key -> libpq keyword.  Everything else in the profile is sqlmon's own.
+_LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password",
+               "dbname": "dbname", "database": "dbname", "sslmode": "sslmode",
+               "connect_timeout": "connect_timeout"}
+
+# pg_type.typcategory values where the type *name* alone misleads kind_of:
+# arrays ("INTEGER[]" would read as numeric), enums (categorical -> string),
+# timespans ("INTERVAL" starts with INT).
+_CATEGORY_KIND = {"A": OTHER, "E": STRING, "T": OTHER}
+
+_COLUMNS_SQL = """
+SELECT a.attname,
+       format_type(a.atttypid, a.atttypmod),
+       format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid), NULL),
+       COALESCE(bt.typcategory, t.typcategory)
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_type bt ON bt.oid = NULLIF(t.typbasetype, 0)
+WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+
+# Relations visible to the session, for "did you mean" on a missing one.
+_VISIBLE_SQL = """
+SELECT n.nspname, c.relname
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%'
+LIMIT 5000
+"""
+
+
+class PostgresAdapter(Adapter):
+    name = "postgres"
+    dialect = "postgres"
+    extra = "postgres"
+    has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
+
+    def __init__(self, target: dict[str, Any]):
+        super().__init__(target)
+        self.conn = None
+
+    # --- lifecycle -------------------------------------------------------------------
+    def _where(self) -> str:
+        host = self.target.get("host") or "(libpq default host)"
+        port = self.target.get("port") or 5432
+        return f"{host}:{port}"
+
+    def _connect_raw(self, *, autocommit: bool):
+        try:
+            import psycopg
+        except ImportError:
+            raise ConfigError("the postgres target needs the psycopg driver, which is not installed",
+                              hint="pip install 'sqlmon[postgres]'") from None
+        params: dict[str, Any] = {}
+        for key, libpq_key in _LIBPQ_KEYS.items():
+            value = self.target.get(key)
+            if value is not None and value != "":
+                params[libpq_key] = str(value)
+        params.setdefault("connect_timeout", "10")
+        params.setdefault("application_name", "sqlmon")
+        try:
+            conn = psycopg.connect(autocommit=True, **params)
+        except psycopg.OperationalError as err:
+            raise WarehouseError(
+                f"cannot connect to PostgreSQL at {self._where()}"
+                f"{'/' + params['dbname'] if 'dbname' in params else ''}: {_first_line(err)}",
+                hint=_connect_hint(str(err), self._where())) from None
+        try:
+            with conn.cursor() as cur:
+                from psycopg import sql
+
+                cur.execute(sql.SQL("SET TIME ZONE {}").format(
+                    sql.Literal(str(self.target.get("timezone", "UTC")))))
+                if self.target.get("schema"):
+                    schemas = self.target["schema"]
+                    if isinstance(schemas, str):
+                        schemas = [s.strip() for s in schemas.split(",") if s.strip()]
+                    cur.execute(sql.SQL("SET search_path TO {}").format(
+                        sql.SQL(", ").join(sql.Identifier(s) for s in schemas)))
+                if self.target.get("statement_timeout") is not None:
+                    cur.execute(sql.SQL("SET statement_timeout = {}").format(
+                        sql.Literal(str(self.target["statement_timeout"]))))
+        except psycopg.Error as err:
+            conn.close()
+            raise WarehouseError(f"PostgreSQL at {self._where()} refused a session setting: "
+                                 f"{_first_line(err)}",
+                                 hint="check `schema:`, `timezone:` and `statement_timeout:` "
+                                      "(e.g. '5min') in profiles.yml") from None
+        conn.autocommit = autocommit
+        return conn
+
+    def connect(self) -> None:
+        from psycopg.types.numeric import FloatLoader
+
+        conn = self._connect_raw(autocommit=True)
+        # Every later statement of this session runs in a READ ONLY transaction: the session
+        # default (server side) plus psycopg's BEGIN READ ONLY (survives a pooler that resets
+        # session state).  sqlmon reads user relations only (DESIGN §9).
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        conn.autocommit = False
+        conn.read_only = True
+        # SUM(bigint), AVG(...) and any NUMERIC arithmetic come back as NUMERIC, which psycopg
+        # loads as decimal.Decimal.  Metrics are floats everywhere else (DuckDB, Spark, numpy,
+        # scipy), and Decimal does not mix with float in arithmetic, so load NUMERIC as float for
+        # this connection (exact up to 2**53, plenty for counts and sums of monitoring data).
+        conn.adapters.register_loader("numeric", FloatLoader)
+        self.conn = conn
+
+    def write_connection(self):
+        """A new psycopg connection (autocommit off, read-write) for sqlmon's own history store.
+
+        Separate from the monitoring connection, which stays read-only; the caller commits and
+        closes it.
+        """
+        return self._connect_raw(autocommit=False)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None
+
+    # --- schema ----------------------------------------------------------------------
+    def columns(self, table: exp.Table) -> list[ColumnInfo]:
+        import psycopg
+
+        name = _relation_name(table)
+        try:
+            with self.conn.cursor() as cur:
+                # to_regclass resolves like the query will (search_path, quoting, case folding)
+                # and returns NULL instead of raising for a missing relation.
+                cur.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
+                if not cur.fetchone()[0]:
+                    cur.execute("SELECT current_schemas(false)")
+                    path = ", ".join(cur.fetchone()[0]) or "(empty)"
+                    cur.execute(_VISIBLE_SQL)
+                    visible = [n for r in cur.fetchall() for n in (r[1], f"{r[0]}.{r[1]}")]
+                    raise WarehouseError(
+                        f"relation '{name}' not found in PostgreSQL database "
+                        f"'{self.conn.info.dbname}' (search_path: {path})",
+                        hint=did_you_mean(name, visible)
+                        or "check `relation:` (schema-qualify it) or the target's `schema:`")
+                cur.execute(_COLUMNS_SQL, (name,))
+                rows = cur.fetchall()
+        except psycopg.Error as err:
+            raise WarehouseError(f"cannot read the columns of '{name}': {_first_line(err)}",
+                                 hint=_query_hint(err)) from None
+        finally:
+            self._end_transaction()
+        return [ColumnInfo(col, typ.upper(), _CATEGORY_KIND.get(category) or kind_of(base))
+                for col, typ, base, category in rows]
+
+    # --- queries ---------------------------------------------------------------------
+    def execute(self, sql: str) -> list[tuple]:
+        import psycopg
+
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall() if cur.description is not None else []
+        except psycopg.Error as err:
+            raise WarehouseError(f"PostgreSQL refused a query: {_first_line(err)}",
+                                 hint=_query_hint(err)) from None
+        finally:
+            self._end_transaction()
+
+    def _end_transaction(self) -> None:
+        # A read-only transaction has nothing to commit; ending it promptly releases its
+        # snapshot (no "idle in transaction" sessions holding back VACUUM).
+        if self.conn is not None and not self.conn.closed:
+            try:
+                self.conn.rollback()
+            except Exception:   # the connection broke; the next call reports it
+                pass
+
+    def describe(self) -> str:
+        where = f"{self._where()}/{self.target.get('dbname') or self.target.get('database') or ''}"
+        if self.conn is not None:
+            v = self.conn.info.server_version
+            return f"postgres {v // 10000}.{v % 10000} at {where} (read-only)"
+        return f"postgres at {where}"
+
+
+def _relation_name(table: exp.Table) -> str:
+    """Schema-qualified name as Postgres parses it (a 3-part name's catalog must be this db)."""
+    return table.sql("postgres")
+
+
+def _first_line(err: Exception) -> str:
+    diag = getattr(err, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    text = primary or str(err).strip() or type(err).__name__
+    return text.strip().splitlines()[0]
+
+
+def _connect_hint(message: str, where: str) -> str:
+    m = message.lower()
+    if "password authentication failed" in m or "no password supplied" in m:
+        return "check `user:` and `password:` in profiles.yml (or PGPASSWORD / ~/.pgpass)"
+    if "database" in m and "does not exist" in m:
+        return "check `dbname:` in profiles.yml"
+    if "role" in m and "does not exist" in m:
+        return "check `user:` in profiles.yml"
+    if "ssl" in m:
+        return "check `sslmode:` in profiles.yml (e.g. require, or disable for a local server)"
+    return (f"is a PostgreSQL server running and reachable at {where}? "
+            f"Check `host:`/`port:` in profiles.yml; `pg_isready -h HOST -p PORT` tests it")
+
+
+def _query_hint(err: Exception) -> str | None:
+    diag = getattr(err, "diag", None)
+    state = getattr(diag, "sqlstate", None) or ""
+    server_hint = getattr(diag, "message_hint", None)
+    if state == "25006":   # read_only_sql_transaction
+        return "sqlmon reads the warehouse only; writes belong to the history store"
+    if state == "57014":   # query_canceled (statement_timeout)
+        return "the query ran past `statement_timeout:`; raise it in profiles.yml or narrow the window"
+    if state == "42P01":   # undefined_table
+        return server_hint or "check `relation:` and the target's `schema:` (search_path)"
+    if state == "42883":   # undefined_function
+        return server_hint or "this function is not portable to PostgreSQL; use a postgres__ macro"
+    return server_hint

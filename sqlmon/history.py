@@ -1,0 +1,265 @@
+"""The results history: where it lives (per engine), how a run is recorded, and how it is read.
+
+Every run appends its results to a store that sqlmon owns (DESIGN §9) -- never the user's data:
+
+    backend   default for            where
+    duckdb    duckdb targets          a separate DuckDB file, `target/sqlmon_history.duckdb`
+    postgres  postgres targets        schema `sqlmon`, through a separate write connection
+    parquet   spark targets           Parquet files per run, `target/sqlmon_history/`, commit marker last
+
+Configured in `sqlmon_project.yml`::
+
+    history:
+      path: /data/monitoring/history.duckdb    # duckdb file or parquet folder (relative: project folder)
+      backend: duckdb                          # override the default for the target type
+      schema: sqlmon                           # postgres schema
+      lock_timeout: 60                         # seconds to wait while another run writes (duckdb)
+      enabled: true                            # false = like --no-history on every run
+
+A run is written in one transaction (`History.record`). Tests read the history through
+`TestContext.history` (a `HistoryReader`): anomaly tests take metric series, drift tests load
+frozen reference profiles with `load_baseline`. Tables and views: see history_schema.py.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from .errors import ConfigError, did_you_mean
+from .history_schema import naive_utc, run_rows
+from .history_store import DuckDBStore, PostgresStore, Store
+from .specs import Spec, validate
+
+if TYPE_CHECKING:
+    from .project import Project
+    from .runner import RunResult
+
+# target type -> backend (one entry per engine; anything else keeps a local DuckDB file)
+DEFAULT_BACKEND = {"duckdb": "duckdb", "postgres": "postgres", "spark": "parquet"}
+DEFAULT_PATH = {"duckdb": "sqlmon_history.duckdb", "parquet": "sqlmon_history"}   # under target/
+
+_FAR_PAST, _FAR_FUTURE = datetime(1900, 1, 1), datetime(9999, 1, 1)
+_NO_LIMIT = 10**9
+
+
+class HistoryConfig(Spec):
+    enabled: bool = True
+    backend: Literal["duckdb", "postgres", "parquet"] | None = None
+    path: str | None = None
+    schema_name: str = Field("sqlmon", alias="schema")
+    lock_timeout: float = Field(60.0, ge=0)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One recorded result of a test: the run's `as_of` (aware UTC), metric, status, run id."""
+
+    as_of: datetime
+    metric: float | None
+    status: str
+    invocation_id: str
+
+
+@dataclass(frozen=True)
+class RunRow:
+    invocation_id: str
+    started_at: datetime
+    finished_at: datetime
+    as_of: datetime
+    counts: dict[str, int]
+    exit_code: int
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else (value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value)
+
+
+class HistoryReader:
+    """Read-only view of the history, handed to test types as `TestContext.history`.
+
+    Every series is deduplicated per `as_of` (the latest run at that `as_of` wins), so a re-run
+    or a backfill over days already recorded never counts a day twice.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def series(self, unique_id: str, *, before: datetime | None = None, since: datetime | None = None,
+               limit: int | None = None, segment: Any = None) -> list[SeriesPoint]:
+        """Results of `unique_id` with `since <= as_of < before`, the last `limit` of them, oldest first."""
+        rows = self.store.read(
+            """SELECT as_of, metric, status, invocation_id FROM (
+                 SELECT r.as_of, r.metric, r.status, r.invocation_id,
+                        ROW_NUMBER() OVER (PARTITION BY r.as_of ORDER BY u.finished_at DESC) AS rn
+                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+                 WHERE r.unique_id = ? AND COALESCE(r.segment, '') = ? AND r.as_of < ? AND r.as_of >= ?) AS t
+               WHERE rn = 1 ORDER BY as_of DESC LIMIT ?""",
+            (unique_id, _segment(segment), naive_utc(before) or _FAR_FUTURE, naive_utc(since) or _FAR_PAST,
+             limit if limit is not None else _NO_LIMIT))
+        return [SeriesPoint(_utc(a), m, s, i) for a, m, s, i in reversed(rows)]
+
+    def recent(self, runs: int = 60) -> dict[str, list[SeriesPoint]]:
+        """Every test's series over the last `runs` distinct `as_of` values (for the report)."""
+        cut = self.store.read("SELECT MIN(as_of) FROM (SELECT DISTINCT as_of FROM {s}runs ORDER BY as_of DESC LIMIT ?) AS t",
+                              (runs,))
+        if not cut or cut[0][0] is None:
+            return {}
+        rows = self.store.read(
+            """SELECT unique_id, as_of, metric, status, invocation_id FROM (
+                 SELECT r.unique_id, r.as_of, r.metric, r.status, r.invocation_id,
+                        ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.as_of ORDER BY u.finished_at DESC) AS rn
+                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+                 WHERE r.as_of >= ? AND r.segment IS NULL) AS t
+               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0],))
+        out: dict[str, list[SeriesPoint]] = {}
+        for uid, a, m, s, i in rows:
+            out.setdefault(uid, []).append(SeriesPoint(_utc(a), m, s, i))
+        return out
+
+    def latest_status(self) -> dict[str, str]:
+        """unique_id -> status of its latest result (the `sqlmon_latest_status` view)."""
+        return dict(self.store.read("SELECT unique_id, status FROM {s}sqlmon_latest_status"))
+
+    def previous_status(self, unique_ids: list[str], *, before: datetime,
+                        exclude_invocation: str | None = None) -> dict[str, str]:
+        """Status of each test in the last run that started before `before` and included it."""
+        if not unique_ids:
+            return {}
+        marks = ", ".join("?" * len(unique_ids))
+        rows = self.store.read(
+            f"""SELECT unique_id, status FROM (
+                  SELECT r.unique_id, r.status,
+                         ROW_NUMBER() OVER (PARTITION BY r.unique_id ORDER BY u.started_at DESC) AS rn
+                  FROM {{s}}results AS r JOIN {{s}}runs AS u ON u.invocation_id = r.invocation_id
+                  WHERE r.unique_id IN ({marks}) AND u.started_at < ? AND r.invocation_id <> ?) AS t
+                WHERE rn = 1""", (*unique_ids, naive_utc(before), exclude_invocation or ""))
+        return dict(rows)
+
+    def runs(self, limit: int = 50) -> list[RunRow]:
+        """The latest runs, newest first (by when they ran)."""
+        rows = self.store.read(
+            """SELECT invocation_id, started_at, finished_at, as_of, n_pass, n_warn, n_fail, n_error, n_skipped, exit_code
+               FROM {s}runs ORDER BY started_at DESC LIMIT ?""", (limit,))
+        return [RunRow(r[0], _utc(r[1]), _utc(r[2]), _utc(r[3]),
+                       dict(zip(("pass", "warn", "fail", "error", "skipped"), r[4:9])), r[9]) for r in rows]
+
+    def load_baseline(self, unique_id: str, profile_key: str, *, pinned_only: bool = False) -> dict | None:
+        """The frozen reference profile for a drift test, or None (then compute it from the reference).
+
+        `profile_key` is the hash of the reference *definition* the profile was computed from
+        (relation, window, filter, binning options); the drift test stores it with the profile in
+        `details["profile_key"]` / `details["profile"]`, and every recorded run saves that pair.
+        Lookup order:
+          1. the latest *pinned* profile of `unique_id` (`sqlmon baseline --monitor ...`) whose
+             key equals `profile_key` -- a changed definition gives a new key, so an outdated pin
+             is never used;
+          2. unless `pinned_only`, the latest saved profile with this key (a cache across
+             processes: a fixed reference window is profiled once). Use `pinned_only=True` when
+             the key does not pin down the data (e.g. a rolling `previous:` window).
+        """
+        pinned = " AND pinned" if pinned_only else ""
+        rows = self.store.read(
+            f"""SELECT profile FROM {{s}}baselines WHERE unique_id = ? AND profile_key = ?{pinned}
+                ORDER BY pinned DESC, created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
+        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class History(HistoryReader):
+    """The reader plus the two writes: `record` a run, `pin_baseline` a run's profiles."""
+
+    def __init__(self, store: Store, project_name: str, write: bool):
+        super().__init__(store)
+        self.project_name = project_name
+        self.write = write
+
+    def record(self, rr: "RunResult") -> None:
+        """Append the run (runs, results, measurements, baselines) in one transaction."""
+        if self.write:
+            self.store.write_run(run_rows(rr, self.project_name))
+
+    def pin_baseline(self, monitor: str, invocation_id: str | None = None) -> tuple[str, list[str]]:
+        """Pin the reference profiles that run `invocation_id` (default: the latest with any) saved
+        for `monitor`; returns (run id, pinned unique ids). One transaction, append-only."""
+        if invocation_id is None:
+            got = self.store.read("""SELECT invocation_id FROM {s}baselines WHERE monitor = ? AND NOT pinned
+                                     ORDER BY created_at DESC LIMIT 1""", (monitor,))
+            if not got:
+                known = [r[0] for r in self.store.read("SELECT DISTINCT monitor FROM {s}baselines")]
+                raise ConfigError(f"no reference profiles recorded for monitor '{monitor}' in {self.describe()}",
+                                  hint=did_you_mean(monitor, known) or
+                                  "profiles come from drift tests: run `sqlmon run` with a drift test first")
+            invocation_id = got[0][0]
+        rows = self.store.read("""SELECT monitor, unique_id, profile_key, profile FROM {s}baselines
+                                  WHERE monitor = ? AND invocation_id = ? AND NOT pinned""", (monitor, invocation_id))
+        if not rows:
+            runs = [r[0] for r in self.store.read("SELECT DISTINCT invocation_id FROM {s}baselines WHERE monitor = ?",
+                                                  (monitor,))]
+            raise ConfigError(f"run '{invocation_id}' saved no reference profiles for monitor '{monitor}'",
+                              hint=did_you_mean(invocation_id, runs) or "omit --run to pin the latest run's profiles")
+        now = naive_utc(datetime.now(timezone.utc))
+        self.store.write_run({"baselines": [(m, u, k, p, True, invocation_id, now) for m, u, k, p in rows]})
+        return invocation_id, sorted(r[1] for r in rows)
+
+
+def _segment(segment: Any) -> str:
+    return "" if segment is None else json.dumps(segment, sort_keys=True)
+
+
+def history_config(project: "Project") -> tuple[HistoryConfig, str]:
+    """The validated `history:` block and where it is written (file:line for errors)."""
+    from .project import PROJECT_FILE
+    from .yamlio import load_yaml, locate
+
+    source = str(project.root / PROJECT_FILE)
+    raw = load_yaml(project.root / PROJECT_FILE, source) or {}
+    block = raw.get("history") if isinstance(raw, dict) else None
+    line = locate(raw, ("history",)) if block is not None else None
+    cfg = validate(HistoryConfig, block or {}, source, raw, ("history",))
+    return cfg, f"{source}:{line}" if line else source
+
+
+def open_history(project: "Project", adapter: Any = None, *, write: bool = True) -> History:
+    """The project's history store; with `write`, created or migrated now (so errors come early)."""
+    cfg, where = history_config(project)
+    write = write and cfg.enabled
+    target_type = str(project.target.get("type", ""))
+    backend = cfg.backend or DEFAULT_BACKEND.get(target_type, "duckdb")
+    store: Store
+    if backend == "postgres":
+        if adapter is None or target_type != "postgres":
+            raise ConfigError("`history: {backend: postgres}` needs a postgres target", where=where,
+                              hint="remove `backend:` to use the target's default store")
+        store = PostgresStore(adapter, cfg.schema_name, where)
+    else:
+        path = Path(cfg.path).expanduser() if cfg.path else project.target_dir / DEFAULT_PATH[backend]
+        path = path if path.is_absolute() else project.root / path
+        _check_not_warehouse(path, project, where)
+        if backend == "parquet":
+            from .history_parquet import ParquetStore
+            store = ParquetStore(path, where)
+        else:
+            store = DuckDBStore(path, where, cfg.lock_timeout)
+    if write:
+        store.ensure()
+    return History(store, project.spec.name, write)
+
+
+def _check_not_warehouse(path: Path, project: "Project", where: str) -> None:
+    warehouse = project.target.get("path")
+    if warehouse and warehouse != ":memory:" and Path(str(warehouse)).resolve() == path.resolve():
+        raise ConfigError(f"the history path {path} is the warehouse file itself", where=where,
+                          hint="sqlmon never writes to the warehouse: give `history: {path: ...}` its own file")
+
+
+__all__ = ["History", "HistoryConfig", "HistoryReader", "RunRow", "SeriesPoint", "open_history"]

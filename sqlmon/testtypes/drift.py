@@ -1,0 +1,210 @@
+"""Drift test types: `drift` (a column), `prediction_drift` (the model's output) and
+`dataset_drift` (the share of drifted feature columns).
+
+The warehouse returns histograms (drift_passes); `stats.compare` judges them. Without a
+threshold the verdict is the two-gate rule of DESIGN §6 (significant AND large); with
+`warn_if`/`error_if` the chosen method's metric is judged by them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from ..adapters.base import ColumnInfo
+from ..errors import CompileError, ConfigError, did_you_mean
+from ..measures import Outcome
+from ..stats import METHODS, compare
+from .base import Params, Run, TestContext, TestType, lockstep
+from .drift_passes import (Baseline, CategoryPasses, NumericPasses, cached, drift_kind, profile_key,
+                           remember)
+
+
+class DriftParams(Params):
+    method: str | None = None
+    threshold: float | None = None
+    bins: int = Field(default=20, ge=2, le=200)
+    k: int = Field(default=50, ge=1, le=1000)
+    kind: str | None = None
+    refresh: bool = False
+
+    @field_validator("method")
+    @classmethod
+    def _method(cls, v: str | None) -> str | None:
+        if v is not None and v not in METHODS:
+            raise ValueError(f"unknown drift method '{v}'; {did_you_mean(v, METHODS) or 'use one of ' + ', '.join(METHODS)}")
+        return v
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("numeric", "categorical", "boolean"):
+            raise ValueError("kind must be numeric, categorical or boolean")
+        return v
+
+
+def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
+    """Profile (unless cached), histograms of both windows, verdict -> Outcome for one column."""
+    if ctx.reference is None:
+        raise ConfigError(f"drift needs a `reference:` window on monitor '{ctx.monitor.name}'", where=ctx.test.location,
+                          hint="add e.g. `reference: {previous: 7 days}` or `reference: {relation: main.training}`")
+    kind = drift_kind(col, p.kind)
+    if kind == "unsupported":
+        raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", where=ctx.test.location,
+                           hint="set `kind: categorical` (or numeric) on the test, or cast the column in a view")
+    key = profile_key(ctx, col, kind, p.bins, p.k)
+    base = cached(key, p.refresh)
+    notes: list[str] = []
+    if kind == "numeric":
+        passes = NumericPasses(ctx, col, p.bins)
+        if base is None:
+            profile = passes.profile((yield passes.profile_requests()))
+            ref_rows, cur_rows = yield [passes.histogram_request(profile, ctx.reference),
+                                        passes.histogram_request(profile, ctx.current)]
+            base = Baseline(profile, passes.histogram(ref_rows, profile, std=profile.std))
+        else:
+            cur_rows, = yield [passes.histogram_request(base.profile, ctx.current)]
+        current = passes.histogram(cur_rows, base.profile)
+    else:
+        cat = CategoryPasses(ctx, col, kind, p.k)
+        if base is None:
+            ref_rows, cur_rows = yield [cat.counts_request(ctx.reference), cat.counts_request(ctx.current)]
+            why = cat.id_like(ref_rows) if kind == "categorical" and p.kind is None else None
+            if why:
+                return Outcome(None, {}, f"{col.name}: {why}. Remove the test, or set `kind: categorical` "
+                                         "to compare its top-k values anyway", status="error")
+            base = cat.baseline(ref_rows)
+        else:
+            cur_rows, = yield [cat.counts_request(ctx.current)]
+        if base.values is None and kind == "categorical":
+            notes.append("reference has too many values to list them all: unseen values count as `other`")
+        current = cat.histogram(cur_rows, base)
+    remember(key, base)
+    stats_kind = base.profile.kind
+    try:
+        res = compare(base.histogram, current, stats_kind, p.method, p.threshold)
+    except ValueError as err:
+        raise ConfigError(str(err), where=ctx.test.location) from None
+    details = {"column": col.name, "kind": stats_kind, "method": res.method, "threshold": res.threshold,
+               "drifted": res.drifted, "stats": res.stats, "reference_count": base.histogram.n,
+               "current_count": current.n, "bins": base.profile.n_bins,
+               "histogram": {"bins": list(base.profile.labels), "reference": list(base.histogram.counts),
+                             "current": list(current.counts)},
+               "new_values": [str(v) for v in current.new_values[:20]],
+               "profile": base.to_dict(), "profile_key": key}
+    message = res.message + ("; " + "; ".join(notes) if notes else "")
+    if res.skipped:
+        return Outcome(None, details, message, status="skipped")
+    if res.metric is None:
+        return Outcome(None, details, message, status="error")
+    thresholds_given = ctx.test.warn_if is not None or ctx.test.error_if is not None
+    if thresholds_given:
+        return Outcome(res.metric, details, message)
+    return Outcome(res.metric, details, message, status="fail" if res.drifted else "pass")
+
+
+class Drift(TestType):
+    name = "drift"
+    Params = DriftParams
+    compares = False
+    metric = ("the method's statistic; by default the effect size of the two-gate verdict (numeric: "
+              "normalised Wasserstein, categorical/boolean/discrete: Jensen–Shannon distance)")
+
+    def run(self, ctx: TestContext) -> Run:
+        return (yield from column_drift(ctx, ctx.column, ctx.params))
+
+
+class PredictionDrift(TestType):
+    """Drift of the model's prediction column (or its score when there is no prediction)."""
+
+    name, level = "prediction_drift", "table"
+    Params = DriftParams
+    compares = False
+    metric = "as `drift`, on `model.prediction` (or `model.score`)"
+
+    def run(self, ctx: TestContext) -> Run:
+        model = ctx.monitor.model
+        name = model and (model.prediction or model.score)
+        if not name:
+            raise ConfigError("prediction_drift needs `model: {prediction: ...}` (or `score:`) on the monitor",
+                              where=ctx.test.location)
+        col = ctx.columns.get(name.lower())
+        if col is None:
+            raise CompileError(f"unknown model column '{name}'", where=ctx.test.location,
+                               hint=did_you_mean(name, ctx.column_names()))
+        return (yield from column_drift(ctx, col, ctx.params))
+
+
+class DatasetDriftParams(DriftParams):
+    columns: list[str] | None = None
+    weights: dict[str, float] = {}
+
+
+class DatasetDrift(TestType):
+    """Share of drifted feature columns, every column judged by its own default verdict."""
+
+    name, level = "dataset_drift", "table"
+    Params = DatasetDriftParams
+    error_if = ">= 0.5"
+    compares = False
+    metric = ("share of drifted columns (weighted with `weights:`); default columns: all but the "
+              "timestamp, model columns and identifier-like names")
+
+    def run(self, ctx: TestContext) -> Run:
+        cols = self.feature_columns(ctx)
+        if not cols:
+            raise ConfigError("dataset_drift found no feature columns", where=ctx.test.location,
+                              hint="list them with `columns: [...]`")
+        col_params = DriftParams(method=ctx.params.method, threshold=ctx.params.threshold, bins=ctx.params.bins,
+                                 k=ctx.params.k, refresh=ctx.params.refresh)
+        # Each column is judged by the default verdict (or `method`), not by this test's share thresholds.
+        sub = _without_thresholds(ctx)
+        outcomes = yield from lockstep([column_drift(sub, c, col_params) for c in cols])
+        per_column, weight_sum, drifted_weight = {}, 0.0, 0.0
+        for c, o in zip(cols, outcomes):
+            w = float(ctx.params.weights.get(c.name, 1.0))
+            judged = o.status in ("pass", "fail")
+            per_column[c.name] = {"status": o.status, "metric": o.metric, "drifted": o.status == "fail",
+                                  "method": o.details.get("method"), "message": o.message, "weight": w,
+                                  "histogram": o.details.get("histogram")}
+            if judged:
+                weight_sum += w
+                drifted_weight += w if o.status == "fail" else 0.0
+        if weight_sum == 0:
+            return Outcome(None, {"columns": per_column}, "no column could be judged", status="skipped")
+        share = drifted_weight / weight_sum
+        drifted = sorted(c for c, d in per_column.items() if d["drifted"])
+        return Outcome(share, {"columns": per_column, "drifted_columns": drifted, "judged": weight_sum},
+                       f"{len(drifted)} of {sum(1 for d in per_column.values() if d['status'] in ('pass', 'fail'))} "
+                       f"columns drifted" + (f": {', '.join(drifted[:10])}" if drifted else ""))
+
+    @staticmethod
+    def feature_columns(ctx: TestContext) -> list[ColumnInfo]:
+        if ctx.params.columns:
+            out = []
+            for name in ctx.params.columns:
+                col = ctx.columns.get(name.lower())
+                if col is None:
+                    raise CompileError(f"unknown column '{name}' in dataset_drift", where=ctx.test.location,
+                                       hint=did_you_mean(name, ctx.column_names()))
+                out.append(col)
+            return out
+        model = ctx.monitor.model
+        in_reference = ctx.reference_columns or ctx.columns
+        skip = {n.lower() for n in (ctx.monitor.timestamp, *(ctx.monitor.segments or []),
+                                    *((model.prediction, model.score, model.label) if model else ())) if n}
+        return [c for c in ctx.columns.values()
+                if c.name.lower() in in_reference and c.name.lower() not in skip and not _id_like(c.name) and drift_kind(c, None) != "unsupported"]
+
+
+def _id_like(name: str) -> bool:
+    n = name.lower()
+    return n == "id" or n.endswith("_id") or n.endswith("_key") or n == "uuid"
+
+
+def _without_thresholds(ctx: TestContext) -> TestContext:
+    from dataclasses import replace
+    return replace(ctx, test=ctx.test.model_copy(update={"warn_if": None, "error_if": None}))
+
+
+TYPES = [Drift, PredictionDrift, DatasetDrift]

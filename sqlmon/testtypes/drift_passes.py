@@ -1,0 +1,199 @@
+"""The two warehouse passes behind every drift test, for one column.
+
+Profile pass (reference window): numeric -> count, std, min, max, distinct count, quantiles and
+the most frequent values; categorical/boolean -> counts per value. `binning` turns them into a
+Profile (bin edges or kept categories). Histogram pass: per bin COUNT and SUM of the value in
+each window (numeric), or counts per value (categorical). The profile and the reference
+histogram are the baseline: cached by a key of the reference's definition and its change
+signal, so a steady-state run scans only the current window.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
+from ..binning import (NAN, NEGINF, NULL, POSINF, Histogram, Profile, boolean_profile,
+                       categorical_histogram, categorical_profile, numeric_profile)
+from ..measures import Aggregates
+from .base import TestContext, is_float
+
+CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
+ID_LIKE_SHARE = 0.5         # more distinct values than this share of rows: an identifier
+
+
+@dataclass
+class Baseline:
+    """What a drift test keeps of the reference: its profile, histogram and (categorical) the
+    reference's value set when it was fetched whole (to tell `other` from `new`)."""
+
+    profile: Profile
+    histogram: Histogram
+    values: frozenset | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile.to_dict(), "histogram": self.histogram.to_dict(),
+                "values": None if self.values is None else sorted(self.values, key=str)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Baseline":
+        return cls(Profile.from_dict(d["profile"]), Histogram.from_dict(d["histogram"]),
+                   None if d.get("values") is None else frozenset(d["values"]))
+
+
+# In-process cache: profile key -> Baseline. The history store persists them across processes.
+_CACHE: dict[str, Baseline] = {}
+
+
+def drift_kind(col: ColumnInfo, forced: str | None) -> str:
+    if forced:
+        return forced
+    if col.kind in (NUMERIC, TIMESTAMP, DATE):
+        return "numeric"
+    if col.kind == BOOLEAN:
+        return "boolean"
+    if col.kind == STRING:
+        return "categorical"
+    return "unsupported"
+
+
+def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int) -> str | None:
+    """Identity of a baseline: the reference's relation, filter and bounds, the column and the
+    binning settings, plus the relation's change signal. None: no reference window."""
+    if ctx.reference is None:
+        return None
+    parts = [ctx.reference.relation.sql("duckdb"),
+             ctx.reference.condition.sql("duckdb") if ctx.reference.condition is not None else "",
+             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", "v1"]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+def cached(key: str | None, refresh: bool) -> Baseline | None:
+    return None if key is None or refresh else _CACHE.get(key)
+
+
+def remember(key: str | None, baseline: Baseline) -> None:
+    if key is not None:
+        _CACHE[key] = baseline
+
+
+# --- numeric ---------------------------------------------------------------------------------
+
+class NumericPasses:
+    """SQL for a numeric (or timestamp) column; `value` is what gets binned."""
+
+    def __init__(self, ctx: TestContext, col: ColumnInfo, bins: int):
+        self.ctx, self.col, self.bins = ctx, col, bins
+        self.is_float = is_float(col)
+        quoted = ctx.macros.quote(col.name, "drift_value")
+        self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
+
+    def _v(self, macro: str) -> str:
+        return self.ctx.sql_for(self.value, macro)
+
+    def profile_requests(self) -> list[Any]:
+        qs = [i / self.bins for i in range(1, self.bins)]
+        return [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self._v("numeric_profile"),
+                                    is_float=self.is_float, qs=qs),
+                self.ctx.query("top_values", self.ctx.reference, value=self._v("top_values"),
+                               is_float=self.is_float, limit=2 * self.bins + 1)]
+
+    def profile(self, answers: list[Any]) -> Profile:
+        agg, top = answers
+        quantiles = agg["quantiles"] or []
+        return numeric_profile([float(q) for q in quantiles if q is not None], n=int(agg["n"] or 0),
+                               std=_f(agg["std"]), vmin=_f(agg["vmin"]), vmax=_f(agg["vmax"]),
+                               distinct_count=int(agg["distinct_count"] or 0),
+                               top_values=[(float(r["value"]), int(r["n"])) for r in top], bins=self.bins)
+
+    def histogram_request(self, profile: Profile, scope: Any) -> Aggregates:
+        key = self.ctx.expression("numeric_bin", value=self._v("numeric_bin"), edges=list(profile.edges),
+                                  is_float=self.is_float)
+        measures = self.ctx.aggregates("bin_measures", scope, value=self._v("bin_measures"),
+                                       is_float=self.is_float).measures
+        return Aggregates(scope.grouped(key), measures)
+
+    @staticmethod
+    def histogram(rows: list[dict[str, Any]], profile: Profile, std: float | None = None) -> Histogram:
+        counts, sums = [0.0] * profile.n_bins, [0.0] * profile.n_bins
+        special = {NULL: 0, NAN: 0, POSINF: 0, NEGINF: 0}
+        for r in rows:
+            b, n = int(r["g0"]), float(r["n"] or 0)
+            if b < 0:
+                special[b] = n
+            else:
+                counts[b], sums[b] = n, float(r["s"] or 0.0)
+        return Histogram(counts=tuple(counts), sums=tuple(sums), null=special[NULL], nan=special[NAN],
+                         posinf=special[POSINF], neginf=special[NEGINF], labels=profile.labels, std=std)
+
+
+def _f(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+# --- categorical and boolean ------------------------------------------------------------------
+
+class CategoryPasses:
+    """Counts per value in each window; the profile keeps the reference's top-k values."""
+
+    def __init__(self, ctx: TestContext, col: ColumnInfo, kind: str, k: int):
+        self.ctx, self.col, self.kind, self.k = ctx, col, kind, k
+        self.quoted = ctx.macros.quote(col.name, "category_counts")
+
+    def counts_request(self, scope: Any) -> Any:
+        return self.ctx.query("category_counts", scope, column=self.quoted, limit=CATEGORY_LIMIT)
+
+    def baseline(self, rows: list[dict[str, Any]]) -> Baseline:
+        summary = _summary(rows)
+        if self.kind == "boolean":
+            profile = boolean_profile(n=int(summary["nonnull"]))
+            counts = [summary["by_value"].get(False, 0.0), summary["by_value"].get(True, 0.0)]
+            hist = categorical_histogram(counts, other=0, new=0, null=summary["null"], profile=profile, is_reference=True)
+            return Baseline(profile, hist)
+        profile = categorical_profile(list(summary["by_value"].items()), n=int(summary["nonnull"]),
+                                      singletons=int(summary["singletons"]), k=self.k)
+        kept = [summary["by_value"].get(v, 0.0) for v in profile.values]
+        other = summary["nonnull"] - sum(kept)
+        hist = categorical_histogram(kept, other=other, new=0, null=summary["null"], profile=profile, is_reference=True)
+        complete = summary["fetched"] >= summary["distinct"]
+        return Baseline(profile, hist, frozenset(summary["by_value"]) if complete else None)
+
+    def histogram(self, rows: list[dict[str, Any]], base: Baseline) -> Histogram:
+        summary = _summary(rows)
+        profile = base.profile
+        if self.kind == "boolean":
+            counts = [summary["by_value"].get(False, 0.0), summary["by_value"].get(True, 0.0)]
+            return categorical_histogram(counts, other=0, new=0, null=summary["null"], profile=profile, is_reference=False)
+        kept = [summary["by_value"].get(v, 0.0) for v in profile.values]
+        new_values = [] if base.values is None else \
+            [(v, n) for v, n in summary["by_value"].items() if v not in base.values]
+        new = sum(n for _, n in new_values)
+        other = summary["nonnull"] - sum(kept) - new
+        named = [v for v, _ in sorted(new_values, key=lambda vn: (-vn[1], str(vn[0])))]
+        return categorical_histogram(kept, other=other, new=new, null=summary["null"], profile=profile,
+                                     is_reference=False, new_values=named)
+
+    @staticmethod
+    def id_like(rows: list[dict[str, Any]]) -> str | None:
+        s = _summary(rows)
+        if s["nonnull"] and s["distinct"] > ID_LIKE_SHARE * s["nonnull"] and s["distinct"] > 50:
+            return (f"{int(s['distinct'])} distinct values in {int(s['nonnull'])} rows: the column looks like an "
+                    "identifier, and drift on it is meaningless")
+        return None
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    by_value: dict[Any, float] = {}
+    null = 0.0
+    for r in rows:
+        if r["value"] is None:
+            null = float(r["n"])
+        else:
+            by_value[r["value"]] = float(r["n"])
+    total = float(rows[0]["total"]) if rows else 0.0
+    distinct = float(rows[0]["distinct_count"]) - (1 if null else 0) if rows else 0.0
+    return {"by_value": by_value, "null": null, "nonnull": total - null, "distinct": distinct,
+            "singletons": float(rows[0]["singletons"]) if rows else 0.0, "fetched": len(by_value)}
+
