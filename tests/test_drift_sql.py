@@ -1,0 +1,250 @@
+"""Drift through SQL: histograms equal the numpy reference semantics of `binning`, binned KS is
+within 0.002 of scipy's raw-data KS at 100k rows, and the edge cases give clear outcomes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from sqlmon.binning import Profile, histogram_categorical_numpy, histogram_numpy
+from sqlmon.testtypes import drift_passes
+
+N = 100_000
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    drift_passes._CACHE.clear()
+
+
+def load(proj, name: str, ref: dict, cur: dict) -> None:
+    """Two tables (ref_<name>, cur_<name>) from numpy columns, written through DuckDB."""
+    import duckdb
+    con = duckdb.connect(str(proj.db))
+    try:
+        for prefix, cols in (("ref", ref), ("cur", cur)):
+            arrays = {k: v for k, v in cols.items()}
+            con.register("tmp_df", _arrow(arrays))
+            con.execute(f"CREATE OR REPLACE TABLE {prefix}_{name} AS SELECT * FROM tmp_df")
+            con.unregister("tmp_df")
+    finally:
+        con.close()
+
+
+def _arrow(cols: dict):
+    import pyarrow as pa
+    # object arrays carry None for NULL; float arrays keep NaN as NaN (not NULL)
+    return pa.table({k: pa.array(v.tolist()) if v.dtype == object else pa.array(v) for k, v in cols.items()})
+
+
+def monitor(proj, name: str, columns_yaml: str, tests: str = "") -> None:
+    proj.monitors(f"""
+        version: 1
+        monitors:
+          - name: m
+            relation: main.cur_{name}
+            reference: {{relation: main.ref_{name}}}
+            tests: [{tests}]
+            columns:
+{columns_yaml}
+    """)
+
+
+def drift_results(proj, name: str, columns: dict[str, str], tests: str = "") -> dict:
+    yaml = "\n".join(f"              - name: {c}\n                tests: [{t}]" for c, t in columns.items())
+    monitor(proj, name, yaml, tests)
+    proj.run()
+    return proj.results()
+
+
+SHAPES = {
+    "normal": lambda r, n: r.normal(10, 2, n),
+    "lognormal": lambda r, n: r.lognormal(0, 1, n),
+    "bimodal": lambda r, n: np.where(r.random(n) < 0.3, r.normal(-3, 1, n), r.normal(4, 2, n)),
+    "student_t3": lambda r, n: r.standard_t(3, n),
+}
+
+
+def test_numeric_histograms_match_numpy_and_ks_matches_scipy(proj):
+    rng = np.random.default_rng(7)
+    ref = {k: f(rng, N) for k, f in SHAPES.items()}
+    cur = {k: f(rng, N) + (0.05 if k == "normal" else 0) for k, f in SHAPES.items()}
+    load(proj, "shapes", ref, cur)
+    res = drift_results(proj, "shapes", {k: "drift" for k in SHAPES})
+    for k in SHAPES:
+        d = res[f"m.{k}.drift"]["details"]
+        profile = Profile.from_dict(d["profile"]["profile"])
+        assert profile.kind == "numeric" and profile.n_bins == 20
+        assert d["histogram"]["reference"] == list(histogram_numpy(ref[k], profile).counts)
+        assert d["histogram"]["current"] == list(histogram_numpy(cur[k], profile).counts)
+        raw_ks = sps.ks_2samp(ref[k], cur[k]).statistic
+        assert abs(d["stats"]["ks_stat"] - raw_ks) <= 0.002, (k, d["stats"]["ks_stat"], raw_ks)
+
+
+def test_discrete_path_is_exact(proj):
+    rng = np.random.default_rng(3)
+    ref = {"pois": rng.poisson(3, N).astype(float), "zi": np.where(rng.random(N) < 0.4, 0, rng.integers(1, 30, N)),
+           "const": np.full(N, 5.0)}
+    cur = {"pois": rng.poisson(3.2, N).astype(float), "zi": np.where(rng.random(N) < 0.45, 0, rng.integers(1, 30, N)),
+           "const": np.where(rng.random(N) < 0.5, 5.0, rng.normal(5, 1, N))}
+    load(proj, "disc", ref, cur)
+    res = drift_results(proj, "disc", {k: "drift" for k in ref})
+    for k in ref:
+        d = res[f"m.{k}.drift"]["details"]
+        assert d["kind"] == "discrete"
+        raw = sps.ks_2samp(ref[k], cur[k]).statistic
+        if k != "const":        # current has values between the reference's: binned D is a lower bound there
+            assert d["stats"]["ks_stat"] == pytest.approx(raw, abs=1e-12), k
+    assert res["m.const.drift"]["status"] == "fail"          # one value -> many: drift, not a crash
+    assert res["m.pois.drift"]["status"] == "pass"
+
+
+def test_special_buckets_and_quality_shares(proj):
+    rng = np.random.default_rng(1)
+    ref = rng.normal(0, 1, 5000)
+    cur = rng.normal(0, 1, 5000)
+    cur[:100] = np.nan
+    cur[100:110] = np.inf
+    cur[110:115] = -np.inf
+    ref_o = ref.astype(object)
+    ref_o[:50] = None
+    load(proj, "spec", {"x": ref_o}, {"x": cur})
+    r = drift_results(proj, "spec", {"x": "drift"})["m.x.drift"]
+    st = r["details"]["stats"]
+    assert st["nan_share_cur"] == pytest.approx(100 / 5000) and st["posinf_share_cur"] == pytest.approx(10 / 5000)
+    assert st["neginf_share_cur"] == pytest.approx(5 / 5000) and st["null_share_ref"] == pytest.approx(50 / 5000)
+    assert sum(r["details"]["histogram"]["current"]) == 5000 - 115
+    assert r["status"] == "pass"
+
+
+def test_categorical_new_other_and_good_turing(proj):
+    rng = np.random.default_rng(5)
+    cats = np.array([f"c{i}" for i in range(30)], dtype=object)
+    p = 1 / np.arange(1, 31)
+    p /= p.sum()
+    ref = rng.choice(cats, 20000, p=p)
+    cur = rng.choice(cats, 20000, p=p).astype(object)
+    cur[:300] = "brand_new"
+    cur[300:310] = None
+    load(proj, "cat", {"c": ref}, {"c": cur})
+    r = drift_results(proj, "cat", {"c": "drift"})["m.c.drift"]
+    d = r["details"]
+    assert d["kind"] == "categorical" and d["new_values"] == ["brand_new"]
+    profile = Profile.from_dict(d["profile"]["profile"])
+    expected = histogram_categorical_numpy(list(cur), profile, reference_values=list(ref))
+    assert d["histogram"]["current"] == list(expected.counts)
+    assert d["stats"]["null_share_cur"] == pytest.approx(10 / 20000)
+
+
+def test_boolean_and_timestamp_columns(proj):
+    rng = np.random.default_rng(2)
+    base = np.datetime64("2024-01-01T00:00:00")
+    ref = {"b": rng.random(5000) < 0.3, "t": base + rng.integers(0, 86400 * 30, 5000).astype("timedelta64[s]")}
+    cur = {"b": rng.random(5000) < 0.5, "t": base + rng.integers(86400 * 20, 86400 * 50, 5000).astype("timedelta64[s]")}
+    load(proj, "bt", ref, cur)
+    res = drift_results(proj, "bt", {"b": "drift", "t": "drift"})
+    b = res["m.b.drift"]
+    assert b["details"]["kind"] == "boolean" and b["status"] == "fail"
+    assert b["details"]["stats"]["z_pvalue"] < 1e-6
+    assert res["m.t.drift"]["details"]["kind"] == "numeric" and res["m.t.drift"]["status"] == "fail"
+
+
+def test_id_like_strings_are_refused_unless_forced(proj):
+    ids = np.array([f"user_{i}" for i in range(3000)], dtype=object)
+    load(proj, "ids", {"u": ids}, {"u": ids[::-1].copy()})
+    res = drift_results(proj, "ids", {"u": "drift, {drift: {name: forced, kind: categorical}}"})
+    assert res["m.u.drift"]["status"] == "error" and "identifier" in res["m.u.drift"]["message"]
+    assert res["m.u.forced"]["status"] in ("pass", "fail")
+
+
+def test_methods_selectable_with_thresholds(proj):
+    rng = np.random.default_rng(9)
+    load(proj, "meth", {"x": rng.normal(0, 1, 20000)}, {"x": rng.normal(0.3, 1, 20000)})
+    res = drift_results(proj, "meth", {"x": ", ".join([
+        "{drift: {name: psi, method: psi, warn_if: '> 0.05', error_if: '> 0.5'}}",
+        "{drift: {name: ks, method: ks}}", "{drift: {name: js, method: jensenshannon, threshold: 0.5}}",
+        "{drift: {name: w, method: wasserstein}}", "{drift: {name: hel, method: hellinger}}",
+        "{drift: {name: tvd, method: tvd}}", "{drift: {name: linf, method: linf}}"])})
+    assert res["m.x.psi"]["status"] == "warn" and res["m.x.psi"]["metric"] == pytest.approx(
+        res["m.x.psi"]["details"]["stats"]["psi"])
+    assert res["m.x.ks"]["status"] == "fail" and res["m.x.ks"]["details"]["stats"]["ks_pvalue"] < 0.05
+    assert res["m.x.js"]["status"] == "pass"
+    assert res["m.x.w"]["status"] == "fail"
+
+
+def test_small_and_empty_windows_are_skipped(proj):
+    rng = np.random.default_rng(4)
+    load(proj, "small", {"x": rng.normal(0, 1, 1000), "n": np.full(1000, None, dtype=object)},
+         {"x": rng.normal(0, 1, 10), "n": np.full(10, None, dtype=object)})
+    res = drift_results(proj, "small", {"x": "drift"})
+    assert res["m.x.drift"]["status"] == "skipped" and "at least" in res["m.x.drift"]["message"]
+
+
+def test_dataset_and_prediction_drift(proj):
+    rng = np.random.default_rng(11)
+    n = 20000
+    ref = {"a": rng.normal(0, 1, n), "b": rng.normal(0, 1, n), "c": rng.normal(0, 1, n),
+           "customer_id": np.arange(n), "score": rng.random(n)}
+    cur = {"a": rng.normal(1, 1, n), "b": rng.normal(1, 1, n), "c": rng.normal(0, 1, n),
+           "customer_id": np.arange(n), "score": rng.random(n) ** 2}
+    load(proj, "ds", ref, cur)
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: m
+            relation: main.cur_ds
+            reference: {relation: main.ref_ds}
+            model: {task: binary_classification, score: score}
+            tests: [dataset_drift, {dataset_drift: {name: ab, columns: [a, c], weights: {a: 3}}}, prediction_drift]
+    """)
+    proj.run()
+    res = proj.results()
+    ds = res["m._.dataset_drift"]
+    assert set(ds["details"]["columns"]) == {"a", "b", "c"}          # not the id, not the score
+    assert ds["metric"] == pytest.approx(2 / 3) and ds["status"] == "fail"
+    assert res["m._.ab"]["metric"] == pytest.approx(3 / 4)
+    assert res["m._.prediction_drift"]["status"] == "fail"
+
+
+def test_reference_baseline_is_cached(proj):
+    rng = np.random.default_rng(12)
+    load(proj, "cache", {"x": rng.normal(0, 1, 5000), "c": rng.choice(["a", "b"], 5000)},
+         {"x": rng.normal(0, 1, 5000), "c": rng.choice(["a", "b"], 5000)})
+    yaml = "              - name: x\n                tests: [drift]\n              - name: c\n                tests: [drift]"
+    monitor(proj, "cache", yaml)
+    cold = proj.api(write_artifacts=False)
+    warm = proj.api(write_artifacts=False)
+    assert [r.metric for r in cold.results] == [r.metric for r in warm.results]
+    assert all("ref_cache" not in q.sql for q in warm.queries)      # steady state: current window only
+    assert any("ref_cache" in q.sql for q in cold.queries)
+    monitor(proj, "cache", yaml.replace("tests: [drift]", "tests: [{drift: {refresh: true}}]"))
+    refreshed = proj.api(write_artifacts=False)
+    assert any("ref_cache" in q.sql for q in refreshed.queries)
+
+
+def test_drift_config_errors(proj):
+    rng = np.random.default_rng(0)
+    load(proj, "err", {"x": rng.normal(0, 1, 100)}, {"x": rng.normal(0, 1, 100)})
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: m
+            relation: main.cur_err
+            columns:
+              - name: x
+                tests: [drift]
+    """)
+    res = proj.run()
+    assert res.exit_code == 2 and "needs a `reference:` window" in res.output
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: m
+            relation: main.cur_err
+            reference: {relation: main.ref_err}
+            columns:
+              - name: x
+                tests: [{drift: {method: kss}}]
+    """)
+    res = proj.run()
+    assert res.exit_code == 2 and "did you mean 'ks'" in res.output and "monitors.yml:8" in res.output
