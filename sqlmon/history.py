@@ -237,9 +237,6 @@ def open_history(project: "Project", adapter: Any = None, *, write: bool = True)
     backend = cfg.backend or DEFAULT_BACKEND.get(target_type, "duckdb")
     store: Store
     if backend == "postgres":
-        if adapter is None or target_type != "postgres":
-            raise ConfigError("`history: {backend: postgres}` needs a postgres target", where=where,
-                              hint="remove `backend:` to use the target's default store")
         store = PostgresStore(adapter, cfg.schema_name, where)
     else:
         path = Path(cfg.path).expanduser() if cfg.path else project.target_dir / DEFAULT_PATH[backend]

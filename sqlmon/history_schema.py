@@ -101,7 +101,7 @@ def statements(sqls: list[str], dialect: str, schema_prefix: str = "") -> list[s
     out = []
     for sql in sqls:
         text = sql.replace("{s}", schema_prefix)
-        out.append(text if dialect == "duckdb" else sqlglot.transpile(text, read="duckdb", write=dialect)[0])
+        out.append(sqlglot.transpile(text, read="duckdb", write=dialect)[0])
     return out
 
 

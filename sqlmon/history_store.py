@@ -199,7 +199,7 @@ class PostgresStore(Store):
     def __init__(self, adapter: Any, schema: str, where: str):
         super().__init__(where)
         if not hasattr(adapter, "write_connection"):
-            raise ConfigError(f"the {adapter.name} target cannot hold a postgres history store", where=where,
+            raise ConfigError("`history: {backend: postgres}` needs a postgres target", where=where,
                               hint="set `history: {backend: duckdb}` in sqlmon_project.yml")
         self.adapter = adapter
         self.schema = schema

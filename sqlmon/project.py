@@ -174,7 +174,9 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
         raise ConfigError(f"unknown test type '{test_type}'", where=where,
                           hint=did_you_mean(test_type, test_types) or "see `sqlmon ls --test-types` for the list")
     tt = test_types[test_type]
-    levels = [tt.defaults(), project.defaults.get(test_type, {}), monitor.defaults.get(test_type, {}), body]
+    levels = [project.defaults.get(test_type, {}), monitor.defaults.get(test_type, {}), body]
+    raw_params = {k: v for level in levels for k, v in level.items() if k not in THRESHOLD_KEYS}
+    levels.insert(0, tt.threshold_defaults(raw_params))
     merged: dict[str, Any] = {}
     for level in levels:
         if any(k in level for k in THRESHOLD_KEYS):

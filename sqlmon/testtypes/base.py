@@ -49,6 +49,8 @@ class TestContext:
     as_of: datetime
     reference_signal: str | None = None     # cheap change signal of the reference relation
     reference_columns: dict[str, ColumnInfo] | None = None   # when the reference is another relation
+    history: Any = None                     # HistoryReader of past runs (sqlmon.history), None without a store
+    results: dict[str, Any] | None = None   # this run's results so far: set for `phase` >= 1 tests only
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -157,6 +159,19 @@ class TestType:
     gate: ClassVar[bool] = False               # availability test: failure skips the monitor's others
     metric: ClassVar[str] = ""                 # what the metric is (README table)
     compares: ClassVar[bool] = True            # supports `compare: reference`
+    phase: ClassVar[int] = 0                   # tests of phase 1 start after every phase-0 test is judged
+                                               # (anomaly: it judges another test's metric of this run)
+
+    @classmethod
+    def references(cls, params: BaseModel) -> list[str]:
+        """Tests this test reads (by name or unique_id); the runner selects them too."""
+        return []
+
+    @classmethod
+    def threshold_defaults(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """Built-in warn_if/error_if given the merged raw params (anomaly derives them from its
+        sensitivities); most test types have fixed defaults."""
+        return cls.defaults()
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
