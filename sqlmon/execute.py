@@ -46,12 +46,29 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
             on_query: Callable[[int, int], None] | None = None) -> Execution:
     ex = Execution()
     live: dict[str, _Live] = {}
-    for p in prepared:
-        if p.error is not None:
-            ex.results[p.test.unique_id] = p.error
-            continue
-        _advance(ex, live, p, p.test_type.run(p.ctx), None, 0.0)
-    _apply_gates(ex, live, gates)
+    # Phases: a phase-1 test (anomaly) judges another test's result of this run, so it starts
+    # only when every phase-0 test is judged, and sees those results in `ctx.results`.
+    for phase in sorted({_phase(p) for p in prepared}):
+        for p in (p for p in prepared if _phase(p) == phase):
+            if p.error is not None:
+                ex.results[p.test.unique_id] = p.error
+                continue
+            if phase:
+                p.ctx.results = ex.results
+            _advance(ex, live, p, p.test_type.run(p.ctx), None, 0.0)
+        _apply_gates(ex, live, gates)
+        _drive(ex, live, adapter, gates, fuse, on_query)
+    _apply_gates(ex, live, gates, finished=True)
+    return ex
+
+
+def _phase(p: Prepared) -> int:
+    return getattr(p.test_type, "phase", 0) if p.error is None else 0
+
+
+def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple[str, ...], fuse: bool,
+           on_query: Callable[[int, int], None] | None) -> None:
+    """Rounds until every live test is judged: gather requests, plan, run, hand answers back."""
     while live:
         owners: list[tuple[str, int]] = []
         requests: list[Any] = []
@@ -71,8 +88,6 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
                 continue
             _advance(ex, live, lv.prepared, lv.gen, mine, spent)
         _apply_gates(ex, live, gates)
-    _apply_gates(ex, live, gates, finished=True)
-    return ex
 
 
 def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answer: Any, spent: float) -> None:
