@@ -1,10 +1,10 @@
 """Registry of test types: name -> class. One new test type = one class + one entry in a TYPES list."""
 from __future__ import annotations
 
-from . import data_quality, drift, statistics
+from . import anomaly, data_quality, drift, statistics
 from .base import TestContext, TestType
 
-TEST_TYPES: dict[str, type[TestType]] = {t.name: t for t in [*data_quality.TYPES, *statistics.TYPES, *drift.TYPES]}
+TEST_TYPES: dict[str, type[TestType]] = {t.name: t for t in [*data_quality.TYPES, *statistics.TYPES, *drift.TYPES, *anomaly.TYPES]}
 
 GATES = tuple(name for name, t in TEST_TYPES.items() if t.gate)
 

@@ -1,0 +1,161 @@
+"""`anomaly`: is another test's metric in this run unusual for its own history?
+
+Trends become tests: a row count, a NULL share, a mean, a PSI or an accuracy that has no sensible
+fixed threshold still has a usual range. This test compares the referenced test's metric of THIS
+run with its recorded history (the history store, one value per past `as_of`) by a robust z-score
+(sqlmon.robust): z = (x - median) / (1.4826 * MAD).
+
+    - anomaly: {of: row_count}                                   # a name in this monitor, or a unique_id
+    - anomaly: {of: not_null, lookback: 60, seasonality: day_of_week, min_rel_change: 10%}
+
+Metric: |z| (`direction: up` -> z, `down` -> -z), judged by `warn_if: "> <warn_sensitivity>"`
+and `error_if: "> <error_sensitivity>"` (defaults 3 and 5; explicit warn_if/error_if win).
+It is `skipped` (with the reason) while fewer than `min_history` past values exist, and `pass`
+when the change is below `min_abs_change` or `min_rel_change` (share of |median|), so a metric
+that barely moves (a NULL share going 0.001 -> 0.002) never alarms. Past values this anomaly test
+judged warn or fail are left out of the baseline (`exclude_anomalies`), so one incident does not
+widen the usual range and hide the next. The test runs in phase 1, after the test it reads.
+"""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from ..measures import Outcome
+from ..references import resolve_reference
+from ..robust import Point, baseline, robust_z
+from ..thresholds import parse_duration
+from .base import Params, Run, TestContext, TestType
+
+SEASON_FACTOR = {"none": 1, "day_of_week": 7, "hour_of_day": 24}
+
+
+class AnomalyParams(Params):
+    of: str
+    lookback: int | str = 30
+    min_history: int = Field(7, ge=1)
+    seasonality: Literal["none", "day_of_week", "hour_of_day"] = "none"
+    warn_sensitivity: float = Field(3.0, gt=0)
+    error_sensitivity: float = Field(5.0, gt=0)
+    min_abs_change: float = Field(0.0, ge=0)
+    min_rel_change: float | str = 0.0
+    direction: Literal["both", "up", "down"] = "both"
+    exclude_anomalies: bool = True
+
+    @field_validator("lookback")
+    @classmethod
+    def _lookback(cls, v: Any) -> int | str:
+        if isinstance(v, bool) or (isinstance(v, int) and v < 1):
+            raise ValueError("lookback is a number of runs (>= 1) or a span like '30 days'")
+        if isinstance(v, str):
+            try:
+                parse_duration(v)
+            except Exception:
+                raise ValueError(f"bad lookback '{v}': write a number of runs (30) or a span ('30 days', "
+                                 "'12 weeks')") from None
+        return v
+
+    @field_validator("min_rel_change")
+    @classmethod
+    def _share(cls, v: Any) -> float:
+        text = str(v).strip()
+        try:
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise ValueError(f"bad min_rel_change '{v}': write a share (0.1) or a percentage ('10%')") from None
+        if value < 0:
+            raise ValueError("min_rel_change must be >= 0")
+        return value
+
+
+class Anomaly(TestType):
+    name, level, phase, compares = "anomaly", "any", 1, False
+    Params = AnomalyParams
+    warn_if, error_if = "> 3", "> 5"
+    metric: ClassVar[str] = ("robust z-score |x - median| / (1.4826·MAD) of the `of:` test's metric against its "
+                             "history (thresholds from `warn_sensitivity` 3 / `error_sensitivity` 5)")
+
+    @classmethod
+    def threshold_defaults(cls, params: dict[str, Any]) -> dict[str, Any]:
+        warn, error = params.get("warn_sensitivity", 3), params.get("error_sensitivity", 5)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (warn, error)):
+            return cls.defaults()      # validation reports the bad value with file:line
+        return {"warn_if": f"> {warn:g}", "error_if": f"> {error:g}"}
+
+    @classmethod
+    def references(cls, params: BaseModel) -> list[str]:
+        return [params.of]
+
+    def run(self, ctx: TestContext) -> Run:
+        return judge_anomaly(ctx)
+        yield []  # pragma: no cover - a generator that needs no query
+
+
+def judge_anomaly(ctx: TestContext) -> Outcome:
+    p: AnomalyParams = ctx.params            # type: ignore[assignment]
+    results = ctx.results or {}
+    uid = resolve_reference(p.of, ctx.test, results)
+    current = results[uid]
+    details: dict[str, Any] = {"of": uid, "seasonality": p.seasonality, "lookback": p.lookback}
+    if current.metric is None or current.status in ("error", "skipped"):
+        return Outcome(None, details, f"{uid} is {current.status} in this run: no metric to compare", status="skipped")
+    if ctx.history is None:
+        return Outcome(None, details, "no history store (history is off)", status="skipped")
+    x = float(current.metric)
+    details["value"] = x
+    points = _history(ctx, p, uid)
+    base, excluded = baseline(points, ctx.as_of, p.seasonality, p.exclude_anomalies)
+    if isinstance(p.lookback, int):
+        base = base[-p.lookback:]
+    details.update(history=len(base), excluded_anomalies=excluded)
+    if len(base) < p.min_history:
+        season = "" if p.seasonality == "none" else f" of the same {p.seasonality.replace('_of_', ' of ')}"
+        return Outcome(None, details, f"only {len(base)} past values{season} in the history; "
+                                      f"min_history is {p.min_history}", status="skipped")
+    r = robust_z(x, [b.value for b in base])
+    change = x - r.median
+    rel = abs(change) / abs(r.median) if r.median else (math.inf if change else 0.0)
+    details.update(median=r.median, mad=r.mad, scale=r.scale, z=r.z, change=change,
+                   relative_change=rel if math.isfinite(rel) else None,
+                   first=base[0].as_of.isoformat(), last=base[-1].as_of.isoformat())
+    what = f"{uid} = {x:.6g} vs median {r.median:.6g} of {len(base)} past values"
+    if abs(change) < p.min_abs_change or rel < p.min_rel_change:
+        floor = "min_abs_change" if abs(change) < p.min_abs_change else "min_rel_change"
+        return Outcome(_directed(r.z, p.direction), details,
+                       f"{what}: change {change:+.6g} is below {floor}", status="pass")
+    if r.z is None:
+        return Outcome(None, details, f"{what}: the history is constant, any change is an anomaly", status="fail"
+                       if _alarming(change, p.direction) else "pass")
+    details["z"] = r.z
+    return Outcome(_directed(r.z, p.direction), details, f"{what} (MAD {r.mad:.6g}): robust z = {r.z:+.3g}")
+
+
+def _history(ctx: TestContext, p: AnomalyParams, uid: str) -> list[Point]:
+    """Past values of the referenced test, each marked when this anomaly test flagged it."""
+    if isinstance(p.lookback, int):
+        since, limit = None, p.lookback * SEASON_FACTOR[p.seasonality] * 2 + 10
+    else:
+        since, limit = ctx.as_of - timedelta(seconds=parse_duration(p.lookback)), None
+    series = ctx.history.series(uid, before=ctx.as_of, since=since, limit=limit)
+    if not series:
+        return []
+    flagged = {s.as_of for s in ctx.history.series(ctx.test.unique_id, before=ctx.as_of, since=series[0].as_of)
+               if s.status in ("warn", "fail")}
+    return [Point(s.as_of, float(s.metric), s.as_of in flagged) for s in series
+            if s.metric is not None and s.status not in ("error", "skipped")]
+
+
+def _directed(z: float | None, direction: str) -> float | None:
+    if z is None:
+        return None
+    return abs(z) if direction == "both" else (z if direction == "up" else -z)
+
+
+def _alarming(change: float, direction: str) -> bool:
+    return direction == "both" or (change > 0) == (direction == "up")
+
+
+TYPES = [Anomaly]
