@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .adapters.base import DATE, Adapter, ColumnInfo
 from .errors import CompileError, SqlmonError, did_you_mean
@@ -46,7 +47,8 @@ def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, w
 
 
 def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], adapter: Adapter,
-                    macros: Macros, test_types: dict[str, type[TestType]], as_of: datetime) -> list[Prepared]:
+                    macros: Macros, test_types: dict[str, type[TestType]], as_of: datetime,
+                    history: Any = None) -> list[Prepared]:
     dialect = project.spec.sql_dialect
     try:
         columns = _schema(adapter, monitor.spec.relation, dialect, monitor.location)
@@ -76,7 +78,7 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
                 check_columns(extra, [c.name for c in columns.values()], test.location, f"where {test.where!r}")
             ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
                               reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
-                              reference_signal=signal, reference_columns=ref_cols)
+                              reference_signal=signal, reference_columns=ref_cols, history=history)
             out.append(Prepared(test, test_types[test.test_type](), ctx))
         except SqlmonError as err:
             out.append(Prepared(test, error=base_result(test, "error", str(err))))
