@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +44,12 @@ class Execution:
 
 
 def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], *, fuse: bool = True,
+            fuse_windows: bool | None = None, threads: int = 1,
             on_query: Callable[[int, int], None] | None = None) -> Execution:
     ex = Execution()
     live: dict[str, _Live] = {}
+    policy = _Policy(fuse, adapter.fuse_windows if fuse_windows is None else fuse_windows,
+                     threads if adapter.concurrent_queries else 1)
     # Phases: a phase-1 test (anomaly) judges another test's result of this run, so it starts
     # only when every phase-0 test is judged, and sees those results in `ctx.results`.
     for phase in sorted({_phase(p) for p in prepared}):
@@ -57,7 +61,7 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
                 p.ctx.results = ex.results
             _advance(ex, live, p, p.test_type.run(p.ctx), None, 0.0)
         _apply_gates(ex, live, gates)
-        _drive(ex, live, adapter, gates, fuse, on_query)
+        _drive(ex, live, adapter, gates, policy, on_query)
     _apply_gates(ex, live, gates, finished=True)
     return ex
 
@@ -66,7 +70,7 @@ def _phase(p: Prepared) -> int:
     return getattr(p.test_type, "phase", 0) if p.error is None else 0
 
 
-def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple[str, ...], fuse: bool,
+def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple[str, ...], policy: "_Policy",
            on_query: Callable[[int, int], None] | None) -> None:
     """Rounds until every live test is judged: gather requests, plan, run, hand answers back."""
     while live:
@@ -76,7 +80,7 @@ def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple
             for k, r in enumerate(lv.requests):
                 owners.append((uid, k))
                 requests.append(r)
-        got, seconds = _run_round(ex, adapter, requests, owners, fuse, on_query)
+        got, seconds = _run_round(ex, adapter, requests, owners, policy, on_query)
         for uid, lv in list(live.items()):
             del live[uid]
             mine = [got.get(i) for i, (u, _) in enumerate(owners) if u == uid]
@@ -114,12 +118,22 @@ def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:
     ex.results[p.test.unique_id] = result
 
 
-def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: list[tuple[str, int]], fuse: bool,
+@dataclass(frozen=True)
+class _Policy:
+    fuse: bool
+    fuse_windows: bool
+    threads: int
+
+
+def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: list[tuple[str, int]], policy: _Policy,
                on_query: Callable[[int, int], None] | None) -> tuple[dict[int, Any], dict[int, float]]:
-    planned = plan(requests, fuse=fuse, max_expressions=adapter.max_select_expressions)
-    parts: list[dict[int, Any]] = []
+    planned = plan(requests, fuse=policy.fuse, max_expressions=adapter.max_select_expressions,
+                   fuse_windows=policy.fuse_windows)
     seconds: dict[int, float] = {}
-    for n, pq in enumerate(planned):
+    done = [0]
+
+    def one(pq: PlannedQuery) -> list[dict[int, Any]]:
+        parts: list[dict[int, Any]] = []
         try:
             parts.append(_run_one(ex, adapter, pq, requests, owners, seconds))
         except SqlmonError as err:
@@ -132,9 +146,17 @@ def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: lis
                                               [owners[i]], seconds, index=i))
                     except SqlmonError as err_one:
                         parts.append({i: err_one})
+        done[0] += 1
         if on_query:
-            on_query(n + 1, len(planned))
-    return merge(parts), seconds
+            on_query(done[0], len(planned))
+        return parts
+
+    if policy.threads > 1 and len(planned) > 1:
+        with ThreadPoolExecutor(max_workers=policy.threads) as pool:
+            results = list(pool.map(one, planned))
+    else:
+        results = [one(pq) for pq in planned]
+    return merge([part for parts in results for part in parts]), seconds
 
 
 def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[Any], owners: list[tuple[str, int]],

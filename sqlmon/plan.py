@@ -1,11 +1,15 @@
 """The planner: fuse the aggregates of all tests into as few queries as possible. Pure, no I/O.
 
 Aggregates over the same scope (relation, filter, grouping) become one SELECT; identical measures
-are computed once and shared. Standalone queries pass through. `fuse=False` gives one query per
-request -- the reference the fused plan is tested against (fusion must not change answers).
+are computed once and shared; identical standalone queries run once. With `fuse_windows` (an
+adapter policy, for engines that pay per scan) aggregates over *different filters* of the same
+relation share one scan too: each aggregate's argument is wrapped in `CASE WHEN <its filter>
+THEN ... END` and the WHERE becomes the OR of the filters. `fuse=False` gives one query per
+request -- the reference the fused plans are tested against (fusion must not change answers).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +32,8 @@ class PlannedQuery:
         return not self.slots
 
 
-def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000) -> list[PlannedQuery]:
+def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000,
+         fuse_windows: bool = False) -> list[PlannedQuery]:
     out: list[PlannedQuery] = []
     groups: dict[str, list[int]] = {}
     same_query: dict[str, PlannedQuery] = {}
@@ -41,33 +46,124 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
             same_query[key] = PlannedQuery(req.select, [i], names=list(req.select.named_selects))
             out.append(same_query[key])
         else:
-            groups.setdefault(req.scope.key if fuse else f"#{i}", []).append(i)
+            key = (_scan_key(req) if fuse_windows else req.scope.key) if fuse else f"#{i}"
+            groups.setdefault(key, []).append(i)
     for members in groups.values():
-        out.extend(_fuse(requests, members, max_expressions))
+        conditions = {_cond_key(requests[i]) for i in members}
+        if len(conditions) == 1:
+            first = requests[members[0]].scope
+            out.extend(_fuse(members, lambda i: requests[i].measures, first.relation, first.condition,
+                             first.group_by, max_expressions))
+        else:
+            out.extend(_fuse_windows(requests, members, max_expressions))
     return out
 
 
-def _fuse(requests: list[Any], members: list[int], max_expressions: int) -> list[PlannedQuery]:
-    scope = requests[members[0]].scope
+def _scan_key(req: Aggregates) -> str:
+    s = req.scope
+    return f"{s.relation.sql('duckdb')}#{'|'.join(g.sql('duckdb') for g in s.group_by)}"
+
+
+def _cond_key(req: Aggregates) -> str:
+    return req.scope.condition.sql("duckdb") if req.scope.condition is not None else ""
+
+
+def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int) -> list[PlannedQuery]:
+    """One scan for several filters of one relation; requests whose aggregates cannot be made
+    conditional keep their own scan."""
+    rewritten: dict[int, dict[str, exp.Expression]] = {}
+    alone: dict[str, list[int]] = {}
+    for i in members:
+        cond = requests[i].scope.condition
+        measures = {n: conditional(e, cond) for n, e in requests[i].measures.items()}
+        if all(m is not None for m in measures.values()):
+            rewritten[i] = measures          # type: ignore[assignment]
+        else:
+            alone.setdefault(requests[i].scope.key, []).append(i)
+    out: list[PlannedQuery] = []
+    if rewritten:
+        conds = [requests[i].scope.condition for i in rewritten]
+        where = None if any(c is None for c in conds) else exp.or_(*_unique(conds))
+        scope = requests[members[0]].scope
+        out.extend(_fuse(list(rewritten), rewritten.__getitem__, scope.relation, where, scope.group_by,
+                         max_expressions))
+    for group in alone.values():
+        s = requests[group[0]].scope
+        out.extend(_fuse(group, lambda i: requests[i].measures, s.relation, s.condition, s.group_by, max_expressions))
+    return out
+
+
+def _unique(conds: list[exp.Expression]) -> list[exp.Expression]:
+    seen: dict[str, exp.Expression] = {}
+    for c in conds:
+        seen.setdefault(c.sql("duckdb"), c.copy())
+    return [exp.paren(c) for c in seen.values()]
+
+
+def conditional(expr: exp.Expression, cond: exp.Expression | None) -> exp.Expression | None:
+    """`expr` computed only over rows where `cond` holds, by wrapping every aggregate's argument
+    in CASE WHEN cond THEN ... END (NULLs are ignored by aggregates). None when `expr` holds a
+    function sqlglot does not know outside a known aggregate (it might itself be an aggregate we
+    cannot rewrite safely); inside one it is a scalar such as isfinite().
+
+    >>> import sqlglot
+    >>> conditional(sqlglot.parse_one("count(*) - count(distinct x)"), sqlglot.parse_one("w = 1")).sql()
+    'COUNT(CASE WHEN w = 1 THEN 1 END) - COUNT(DISTINCT CASE WHEN w = 1 THEN x END)'
+    """
+    if cond is None:
+        return expr.copy()
+    if any(not _inside_aggregate(a) for a in expr.find_all(exp.Anonymous)):
+        return None
+    tree = expr.copy()
+    for agg in [a for a in tree.find_all(exp.AggFunc, exp.WithinGroup) if not _inside_aggregate(a)]:
+        if isinstance(agg, exp.WithinGroup):
+            ordered = agg.expression.expressions[0]
+            ordered.set("this", _when(cond, ordered.this))
+        elif isinstance(agg, exp.Count) and isinstance(agg.this, exp.Star):
+            agg.set("this", _when(cond, exp.Literal.number(1)))
+        elif isinstance(agg.this, exp.Distinct):
+            agg.this.set("expressions", [_when(cond, e) for e in agg.this.expressions])
+        elif agg.this is not None:
+            agg.set("this", _when(cond, agg.this))
+        else:
+            return None
+    return tree
+
+
+def _when(cond: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=cond.copy(), true=value)])
+
+
+def _inside_aggregate(node: exp.Expression) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, (exp.AggFunc, exp.WithinGroup)):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _fuse(members: list[int], measures_of: Callable[[int], dict[str, exp.Expression]], relation: exp.Expression,
+          condition: exp.Expression | None, group_by: tuple[exp.Expression, ...], max_expressions: int) -> list[PlannedQuery]:
     queries: list[PlannedQuery] = []
     by_sql: dict[str, str] = {}
     measures: dict[str, exp.Expression] = {}
-    current = PlannedQuery(exp.select("1"), [], group_count=len(scope.group_by))
+    current = PlannedQuery(exp.select("1"), [], group_count=len(group_by))
     for i in members:
-        for name, expr in requests[i].measures.items():
+        for name, expr in measures_of(i).items():
             key = expr.sql("duckdb")
             if key not in by_sql:
                 if len(measures) >= max_expressions:     # split: the adapter's column limit
-                    current.select = select_from(measures, scope.relation, scope.condition, scope.group_by)
+                    current.select = select_from(measures, relation, condition, group_by)
                     queries.append(current)
-                    current, measures, by_sql = PlannedQuery(exp.select("1"), [], group_count=len(scope.group_by)), {}, {}
+                    current, measures, by_sql = PlannedQuery(exp.select("1"), [], group_count=len(group_by)), {}, {}
                 alias = name if name not in measures else f"{name}_{len(measures)}"
                 by_sql[key] = alias
                 measures[alias] = expr
             current.slots.append((i, name, by_sql[key]))
         if i not in current.requests:
             current.requests.append(i)
-    current.select = select_from(measures, scope.relation, scope.condition, scope.group_by)
+    current.select = select_from(measures, relation, condition, group_by)
     queries.append(current)
     return queries
 

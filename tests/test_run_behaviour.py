@@ -210,3 +210,15 @@ def test_fused_equals_unfused(proj):
     # everything over the current window of `ev` (same filter) went into one query
     current_scans = [q for q in fused.queries if "2024-01-09" in q.sql and "2024-01-08 " not in q.sql]
     assert len([q for q in current_scans if "GROUP BY" not in q.sql.upper() and "JOIN" not in q.sql.upper()]) <= 2
+
+
+def test_window_fusion_and_threads_do_not_change_answers(proj):
+    """Both windows in one scan (CASE-wrapped aggregates) and concurrent queries: same results."""
+    proj.monitors(MIXED)
+    base = proj.api(fuse=False, write_artifacts=False, history=False)
+    windows = proj.api(fuse_windows=True, write_artifacts=False, history=False)
+    threaded = proj.api(threads=4, write_artifacts=False, history=False)
+    expect = {r.unique_id: (r.status, r.metric, r.details) for r in base.results}
+    for rr in (windows, threaded):
+        assert {r.unique_id: (r.status, r.metric, r.details) for r in rr.results} == expect
+    assert len(windows.queries) < len(proj.api(write_artifacts=False, history=False).queries)

@@ -50,6 +50,9 @@ class Adapter:
     extra: ClassVar[str | None] = None       # pip extra that brings the driver
     has_nan: ClassVar[bool] = True           # floating columns can hold NaN / +-inf
     max_select_expressions: ClassVar[int] = 1000   # split fused queries above this
+    # Planner policies, chosen by measurement per engine (benchmarks/):
+    fuse_windows: ClassVar[bool] = False     # one scan for all windows of a relation (CASE-wrapped aggregates)
+    concurrent_queries: ClassVar[bool] = False   # `execute` may be called from several threads
 
     def __init__(self, target: dict[str, Any]):
         self.target = target
