@@ -171,16 +171,19 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @_options(_COMMON + _SELECT)
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", help="Exit 1 on fail (default) or also on warn.")
 @click.option("--no-fuse", is_flag=True, help="One query per test (slower; for debugging).")
+@click.option("--threads", type=click.IntRange(1, 64), default=1, help="Queries run at once (engines that allow it).")
 @_guard
 def run(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-        select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool) -> None:
+        select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
+        threads: int) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
     from .console import Progress, print_summary
     from .runner import run as run_api
 
     with Progress() as progress:
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
-                     as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, on_query=progress.update)
+                     as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, threads=threads,
+                     on_query=progress.update)
     print_summary(rr)
     sys.exit(rr.exit_code)
 
