@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import __version__
 from .adapters import make_adapter
@@ -19,8 +19,11 @@ from .config_render import make_context
 from .errors import ConfigError
 from .evaluate import RANK, Result, exit_code
 from .execute import Executed, execute
+from .history import open_history
+from .notify import parse_targets, send_notifications
 from .plan import plan
 from .project import Project, load_project
+from .references import with_references
 from .render import Macros
 from .resources import macros_dir
 from .select import select_tests
@@ -42,6 +45,7 @@ class RunResult:
     queries: list[Executed] = field(default_factory=list)
     fail_on: str = "fail"
     project: Project | None = None
+    warnings: list[str] = field(default_factory=list)     # e.g. a notification that could not be sent
 
     @property
     def exit_code(self) -> int:
@@ -85,40 +89,59 @@ def _macros(project: Project, adapter_name: str, adapter_dialect: str) -> Macros
 
 
 def _prepare(project: Project, types: dict[str, Any], adapter: Adapter, macros: Macros, select: Any, exclude: Any,
-             as_of: datetime) -> list[Prepared]:
+             as_of: datetime, history: Any = None) -> list[Prepared]:
     selection = select_tests(project.monitors, select, exclude, GATES)
     if not selection:
         raise ConfigError("nothing selected: no test matches --select/--exclude",
                           hint="check the selector (`sqlmon ls --select ...` lists what it matches)")
+    selection = with_references(selection, project.monitors, types)     # anomaly tests bring their `of:`
     prepared: list[Prepared] = []
     for monitor, tests in selection:
-        prepared.extend(prepare_monitor(project, monitor, tests, adapter, macros, types, as_of))
+        prepared.extend(prepare_monitor(project, monitor, tests, adapter, macros, types, as_of, history))
     return prepared
 
 
 def run(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
         select: Any = None, exclude: Any = None, as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-        fail_on: str = "fail", fuse: bool = True, write_artifacts: bool = True,
-        on_query: Callable[[int, int], None] | None = None) -> RunResult:
-    """Run the selected tests and return every result; writes `target/` artifacts by default."""
+        fail_on: str = "fail", fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1,
+        write_artifacts: bool = True, on_query: Callable[[int, int], None] | None = None, history: bool = True,
+        notify: Sequence[str] = (), report: bool = False) -> RunResult:
+    """Run the selected tests and return every result.
+
+    Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
+    (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
+    `target/report.html` (`report`). A notification that fails is a warning, never an error.
+    """
     started = datetime.now(timezone.utc)
     as_of_dt = parse_as_of(as_of)
     project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars)
+    targets = parse_targets(notify)
     adapter = make_adapter(project.target)
+    store = open_history(project, adapter, write=history)
     adapter.connect()
     try:
         macros = _macros(project, adapter.name, adapter.dialect)
-        prepared = _prepare(project, types, adapter, macros, select, exclude, as_of_dt)
-        ex = execute(prepared, adapter, GATES, fuse=fuse, on_query=on_query)
+        prepared = _prepare(project, types, adapter, macros, select, exclude, as_of_dt, store)
+        ex = execute(prepared, adapter, GATES, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
+                     on_query=on_query)
     finally:
         adapter.close()
+        store.close()
     order = [p.test.unique_id for p in prepared]
     results = [ex.results[uid] for uid in order]
     rr = RunResult(uuid.uuid4().hex, as_of_dt, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, fail_on, project)
-    if write_artifacts:
-        from .artifacts import write_all
-        write_all(rr, project.target_dir)
+    try:
+        if write_artifacts:
+            from .artifacts import write_all
+            write_all(rr, project.target_dir)
+        store.record(rr)                       # one transaction; nothing under history=False
+        rr.warnings.extend(send_notifications(rr, targets, store))
+        if report:
+            from .report import write_report
+            write_report(rr, store, project.target_dir / "report.html")
+    finally:
+        store.close()
     return rr
 
 

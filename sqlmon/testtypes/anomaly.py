@@ -96,7 +96,9 @@ class Anomaly(TestType):
 
 def judge_anomaly(ctx: TestContext) -> Outcome:
     p: AnomalyParams = ctx.params            # type: ignore[assignment]
-    results = ctx.results or {}
+    if ctx.results is None:                   # `sqlmon compile`: nothing to send
+        return Outcome(None, {}, "judged from the history after the other tests; sends no SQL", status="skipped")
+    results = ctx.results
     uid = resolve_reference(p.of, ctx.test, results)
     current = results[uid]
     details: dict[str, Any] = {"of": uid, "seasonality": p.seasonality, "lookback": p.lookback}
