@@ -172,10 +172,13 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", help="Exit 1 on fail (default) or also on warn.")
 @click.option("--no-fuse", is_flag=True, help="One query per test (slower; for debugging).")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, help="Queries run at once (engines that allow it).")
+@click.option("--no-history", is_flag=True, help="Do not record this run in the history store (anomaly tests still read it).")
+@click.option("--report", "report", is_flag=True, help="Also write target/report.html.")
+@click.option("--notify", multiple=True, metavar="webhook:URL", help="Post new failures to a Slack-compatible webhook (repeatable).")
 @_guard
 def run(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
-        threads: int) -> None:
+        threads: int, no_history: bool, report: bool, notify: tuple[str, ...]) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
     from .console import Progress, print_summary
     from .runner import run as run_api
@@ -183,8 +186,12 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
     with Progress() as progress:
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                      as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, threads=threads,
-                     on_query=progress.update)
+                     on_query=progress.update, history=not no_history, notify=notify, report=report)
     print_summary(rr)
+    for line in rr.warnings:
+        click.secho(f"Warning: {line}", fg="yellow", err=True)
+    if report and rr.project is not None:
+        click.echo(f"Report: {rr.project.target_dir / 'report.html'}")
     sys.exit(rr.exit_code)
 
 
@@ -201,6 +208,10 @@ def schema(output: str | None) -> None:
     else:
         click.echo(text)
 
+
+from .cli_history import register as _register_history  # noqa: E402 - backfill, baseline, report
+
+_register_history(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

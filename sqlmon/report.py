@@ -69,7 +69,7 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
         rows = sorted(monitors[name], key=lambda r: (RANK.get(r["status"], 9), r["unique_id"]))
         counts = {s: sum(1 for r in rows if r["status"] == s) for s in RANK}
         badge = " ".join(f'<span class="badge {s}">{n} {s}</span>' for s, n in counts.items() if n)
-        body = "".join(_test(r, series.get(r["unique_id"], []), flagged.get(r["unique_id"], set())) for r in rows)
+        body = "".join(_test(r, *_chart_series(r, series, flagged)) for r in rows)
         sections.append(f'<section class="monitor" data-monitor="{escape(name)}"><h2>{escape(name)} {badge}</h2>{body}</section>')
     summary = data.get("summary", {})
     totals = " ".join(f'<span class="badge {s}">{summary.get(s, 0)} {s}</span>' for s in RANK if summary.get(s))
@@ -97,7 +97,18 @@ def _anomaly_marks(results: list[dict[str, Any]], series: dict[str, list["Series
     return marks
 
 
-def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set) -> str:
+def _chart_series(r: dict[str, Any], series: dict[str, list["SeriesPoint"]],
+                  flagged: dict[str, set]) -> tuple[list["SeriesPoint"], set, str]:
+    """What a test's history chart shows: its own metric, or for an anomaly test the metric it
+    watches (the z-score alone says little), with the anomalies ringed."""
+    uid = r["unique_id"]
+    of = (r.get("details") or {}).get("of") if r.get("test_type") == "anomaly" else None
+    if of:
+        return series.get(of, []), flagged.get(of, set()), f"{of} history, anomalies ringed"
+    return series.get(uid, []), flagged.get(uid, set()), "metric history"
+
+
+def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set, caption: str) -> str:
     uid, status = r["unique_id"], r["status"]
     thresholds = " · ".join(f"{k} {escape(str(r[k]))}" for k in ("error_if", "warn_if") if r.get(k))
     charts = []
@@ -107,8 +118,10 @@ def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set) -> str
                       f'{histogram_svg(hist["bins"], hist.get("reference"), hist.get("current"), uid)}</figure>')
     if len(points) >= 2:
         hp = [HistoryPoint(p.as_of, p.metric, p.status, p.as_of in anomalies) for p in points]
-        charts.append(f'<figure><figcaption>metric history ({len(points)} runs)</figcaption>'
-                      f'{history_svg(hp, _value(r.get("warn_if")), _value(r.get("error_if")), uid)}</figure>')
+        own = caption == "metric history"
+        warn, error = (_value(r.get("warn_if")), _value(r.get("error_if"))) if own else (None, None)
+        charts.append(f'<figure><figcaption>{escape(caption)} ({len(points)} runs)</figcaption>'
+                      f'{history_svg(hp, warn, error, uid)}</figure>')
     message = escape(r.get("message") or "")
     where = escape(r.get("location") or "")
     tags = " ".join(r.get("tags", []))

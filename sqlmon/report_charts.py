@@ -30,6 +30,8 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
     >>> nice_ticks(0, 1)
     [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+    >>> nice_ticks(0, 0.25, 4)[-1] >= 0.25
+    True
     """
     if hi <= lo:
         hi = lo + (abs(lo) or 1.0)
@@ -37,10 +39,9 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     start = math.floor(lo / step) * step
-    ticks, t = [], start
-    while t <= hi + step * 1e-9:
-        ticks.append(t)
-        t += step
+    ticks = [start]
+    while ticks[-1] < hi - step * 1e-9:
+        ticks.append(start + len(ticks) * step)
     return ticks
 
 
@@ -49,7 +50,7 @@ def histogram_svg(bins: Sequence[str], reference: Sequence[float] | None, curren
     """Reference (grey) and current (blue) shares per bin, overlaid."""
     ref = _shares(reference, len(bins))
     cur = _shares(current, len(bins))
-    w, h, left, bottom, top = 560, 210, 44, 52, 22
+    w, h, left, bottom, top = 560, 220, 44, 52, 30
     n = max(len(bins), 1)
     plot_w, plot_h = w - left - 10, h - bottom - top
     ymax = max([*(ref or []), *(cur or []), 1e-9])
@@ -77,7 +78,7 @@ def histogram_svg(bins: Sequence[str], reference: Sequence[float] | None, curren
             text = escape(_short(str(label), 12))
             out.append(f'<text class="tick" transform="translate({x0 + bw / 2:.1f},{top + plot_h + 8}) rotate(35)">{text}</text>')
     out.append(f'<line x1="{left}" x2="{w - 10}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis"/>')
-    out.append(_legend([("reference", REF_COLOR), ("current", CUR_COLOR)], left, 12))
+    out.append(_legend([("reference", REF_COLOR), ("current", CUR_COLOR)], left, 14))
     out.append("</svg>")
     return "".join(out)
 
@@ -94,7 +95,7 @@ def history_svg(points: Sequence[HistoryPoint], warn: float | None = None, error
                 title: str = "") -> str:
     """Metric per `as_of`: a line, points coloured by status, anomalies ringed, thresholds dashed."""
     pts = [p for p in points if p.value is not None and math.isfinite(p.value)]
-    w, h, left, bottom, top, right = 560, 190, 56, 30, 22, 12
+    w, h, left, bottom, top, right = 560, 196, 56, 30, 28, 12
     plot_w, plot_h = w - left - right, h - top - bottom
     out = [f'<svg class="chart history" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title or "metric history")}</title>']
@@ -136,7 +137,7 @@ def history_svg(points: Sequence[HistoryPoint], warn: float | None = None, error
     legend = [("warn_if", STATUS_COLOR["warn"])] if warn in shown else []
     legend += [("error_if", STATUS_COLOR["fail"])] if error in shown else []
     legend += [("anomaly", STATUS_COLOR["fail"])] if any(p.anomaly for p in pts) else []
-    out.append(_legend(legend, left, 12))
+    out.append(_legend(legend, left, 14))
     out.append("</svg>")
     return "".join(out)
 
