@@ -177,6 +177,32 @@ def calibration_measures(label: ColumnLike, score: ColumnLike, positive: Any = 1
             "sum_label": _count_if(_is_positive(label, positive))}
 
 
+def unlabelled_measure(label: ColumnLike) -> exp.Expression:
+    """Rows whose label is NULL (not yet labelled): the same expression as the ``unlabelled``
+    of the other ``*_measures``, so a fused query computes it once."""
+    return _count_if(_is_null(label))
+
+
+def labelled_histogram_measures(label: ColumnLike, score: ColumnLike, positive: Any = 1
+                                ) -> dict[str, exp.Expression]:
+    """Per score bin, without a WHERE (so the request fuses with others on the same scope):
+    pos, neg, and the smallest / largest score of the labelled rows. ``min_score = max_score``
+    in every bin means no bin pooled different scores: the binned AUC is then exact."""
+    labelled_score = _case(_not_null(label), _double(score))
+    return {**histogram_measures(label, positive),
+            "min_score": exp.Min(this=labelled_score),
+            "max_score": exp.Max(this=labelled_score.copy())}
+
+
+def labelled_calibration_measures(label: ColumnLike, score: ColumnLike, positive: Any = 1
+                                  ) -> dict[str, exp.Expression]:
+    """:func:`calibration_measures` restricted to labelled rows inside the aggregates (no WHERE),
+    for grouped requests that share a scan with other measures."""
+    return {"n": _count_if(_not_null(label)),
+            "sum_score": exp.Sum(this=_case(_not_null(label), _double(score))),
+            "sum_label": _count_if(_is_positive(label, positive))}
+
+
 def distinct_scores_measure(score: ColumnLike) -> exp.Expression:
     """COUNT(DISTINCT score): exact mode pays off when it is at most the bin count."""
     return exp.Count(this=exp.Distinct(expressions=[column(score)]))

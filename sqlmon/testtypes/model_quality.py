@@ -1,0 +1,196 @@
+"""Model-quality test types: one per metric of :data:`sqlmon.quality.METRICS`, plus `error_quantile`.
+
+Each reads the monitor's `model:` block (task, prediction, score, label, decision_threshold,
+positive). The warehouse returns counts and sums only (:mod:`.model_sources`); Python finishes
+the formula (:mod:`sqlmon.quality`). Ungrouped measures fuse with the monitor's other tests into
+one scan; score histograms, calibration bins and the multiclass confusion matrix are grouped
+requests shared by every test that needs them.
+
+Rules (README "Model-quality tests"):
+
+* Rows with a NULL label are counted (``details.unlabelled``) and excluded. Fewer than
+  ``min_labelled`` judged rows (default 100) -> ``skipped`` with the reason.
+* An undefined metric (precision with no positive predictions, AUC with one class, R² of a
+  constant label, ...) -> ``skipped``, metric null, the reason in the message. Scores outside
+  [0, 1] (or NaN) -> ``error`` naming the score column, for every score-based metric.
+* ``segments:`` -> every segment judged with the test's thresholds; see :mod:`.segments`.
+* ``compare: reference`` -> current - reference (or ratio), overall and per segment.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+from .. import quality as q
+from ..adapters.base import STRING
+from ..errors import CompileError, ConfigError
+from ..measures import Outcome
+from ..specs import MonitorSpec
+from .base import Run, TestContext, TestType, compare
+from .model_sources import SOURCES, Collected, Model, Source, judged_rows, model_of
+from .model_sources import collect as collect_answers
+from .segments import Segment, SegmentParams, judge_segments, lockstep, segment_columns, segment_exprs
+
+MIN_LABELLED = 100
+AUC_BINS = 100_000          # measured: README "Model-quality tests"
+SEGMENT_AUC_BINS = 1_000    # per segment: keeps the grouped answer small (segments x bins rows)
+
+
+class ModelParams(SegmentParams):
+    min_labelled: int = Field(MIN_LABELLED, ge=0)
+
+
+class AveragedParams(ModelParams):
+    average: Literal["macro", "micro", "weighted"] | None = None   # multiclass only; default macro
+
+
+class AucParams(ModelParams):
+    bins: int = Field(AUC_BINS, ge=10, le=10_000_000)
+    segment_bins: int = Field(SEGMENT_AUC_BINS, ge=10, le=1_000_000)
+
+
+class CalibrationParams(ModelParams):
+    bins: int = Field(q.CALIBRATION_BINS, ge=2, le=1000)
+
+
+class ErrorQuantileParams(ModelParams):
+    q: float = Field(ge=0, le=1)
+
+
+ERROR_QUANTILE = q.MetricSpec("error_quantile", (q.REGRESSION,), q.abs_error_quantile, "lower_is_better",
+                              "quantile `q` of |pred - label| (linear interpolation, per-engine macro)",
+                              "RegressionSums")
+SCORE_AGGREGATES = ("ScoreSums", "ScoreHistogram", "CalibrationBins")
+DEFAULT_THRESHOLDS = {"roc_auc": {"warn_if": "< 0.5"}, "r2": {"warn_if": "< 0"}}
+
+
+def metrics_for(task: str) -> list[str]:
+    return [s.name for s in (*q.METRICS.values(), ERROR_QUANTILE) if task in s.tasks]
+
+
+def check_model(name: str, spec: q.MetricSpec, monitor: MonitorSpec, params: BaseModel, where: str) -> None:
+    """Configuration errors that need no warehouse: no `model:`, wrong task, missing keys."""
+    model = monitor.model
+    example = "model: {task: binary_classification, score: <probability column>, label: <label column>}"
+    if model is None:
+        raise ConfigError(f"test '{name}' needs a `model:` block on monitor '{monitor.name}'", where=where,
+                          hint=f"add `{example}` to the monitor")
+    if model.task not in spec.tasks:
+        raise ConfigError(f"test '{name}' is a {' / '.join(spec.tasks)} metric, but monitor '{monitor.name}' "
+                          f"has `model.task: {model.task}`", where=where,
+                          hint=f"{model.task} metrics: {', '.join(metrics_for(model.task))}")
+    if spec.aggregate in SCORE_AGGREGATES:
+        needs = ("label", "score")
+    elif model.task == q.BINARY and model.score is not None:
+        needs = ("label",)              # with only a score: predicted positive = score >= threshold
+    else:
+        needs = ("label", "prediction")
+    for key in needs:
+        if getattr(model, key) is None:
+            raise ConfigError(f"test '{name}' needs `model.{key}` on monitor '{monitor.name}'", where=where,
+                              hint=f"add `{key}: <column>` to the monitor's `model:` block")
+    if getattr(params, "average", None) is not None and model.task != q.MULTICLASS:
+        raise ConfigError(f"`average` applies to multiclass models; monitor '{monitor.name}' is "
+                          f"{model.task}", where=where, hint="remove `average:`")
+
+
+class ModelQualityTest(TestType):
+    """Base of the model-quality test types; a subclass only sets `name` and `spec`."""
+
+    level = "table"
+    Params: ClassVar[type[BaseModel]] = ModelParams
+    spec: ClassVar[q.MetricSpec]
+
+    @classmethod
+    def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
+                        where: str, source: str, root: Any, path: tuple) -> BaseModel:
+        p = super().validate_params(params, column, monitor, where, source, root, path)
+        check_model(cls.name, cls.spec, monitor, p, where)
+        return p
+
+    def source(self, task: str) -> Source:
+        kinds = self.spec.aggregate.split("|")
+        return SOURCES["MulticlassCounts" if task == q.MULTICLASS and "MulticlassCounts" in kinds else kinds[0]]
+
+    def compute(self, agg: Any, ctx: TestContext) -> q.Metric:
+        if self.spec is ERROR_QUANTILE:
+            return q.abs_error_quantile(agg, ctx.params.q)
+        if isinstance(agg, q.MulticlassCounts) and self.name != "accuracy":
+            return self.spec.function(agg, average=ctx.params.average or "macro")
+        return self.spec.function(agg)
+
+    def outcome(self, ctx: TestContext, agg: Any, scalar: dict[str, Any], min_labelled: int) -> Outcome:
+        m = self.compute(agg, ctx)
+        n = judged_rows(agg)
+        unlabelled, rows = int(scalar.get("unlabelled") or 0), int(scalar.get("rows") or 0)
+        details = {**m.details, "rows": rows, "unlabelled": unlabelled, "judged": n}
+        if m.error:
+            return Outcome(None, details, m.reason or "invalid data", status="error")
+        if n < min_labelled:
+            why = f"{n} labelled rows to judge, fewer than min_labelled = {min_labelled}"
+            why += f" ({unlabelled} rows still have a NULL label)" if unlabelled else ""
+            why += f"; {m.reason}" if m.value is None and n else ""
+            return Outcome(None, details, why, status="skipped")
+        if m.value is None:
+            return Outcome(None, details, f"{self.name} is undefined: {m.reason}", status="skipped")
+        tail = f" ({unlabelled} unlabelled rows excluded)" if unlabelled else ""
+        return Outcome(m.value, details, f"{self.name} = {m.value:.6g} on {n} labelled rows{tail}")
+
+    def window(self, ctx: TestContext, model: Model, src: Source, names: list[str], total: Collected,
+               per: dict[tuple, Collected]) -> tuple[Outcome, list[Segment]]:
+        overall = self.outcome(ctx, src.read(total, model, ctx), total.scalar, ctx.params.min_labelled)
+        segments = []
+        for key, c in per.items():
+            agg = src.read(c, model, ctx, segment=True)
+            segments.append(Segment(dict(zip(names, key)), self.outcome(ctx, agg, c.scalar, 0), judged_rows(agg)))
+        return overall, segments
+
+    def run(self, ctx: TestContext) -> Run:
+        model = model_of(ctx)
+        label = ctx.columns[model.label.lower()]
+        if model.task == q.BINARY and label.kind == STRING and not isinstance(model.positive, str):
+            raise CompileError(f"label column '{model.label}' is {label.type}: say which value is positive",
+                               where=ctx.test.location, hint="add `positive: <label value>` to the `model:` block")
+        names = segment_columns(ctx)
+        segs = segment_exprs(names)
+        src = self.source(model.task)
+        scalar, parts = src.scalar(model, ctx), src.parts(model, ctx)
+        scopes = [ctx.current]
+        if ctx.test.compare:
+            if ctx.reference is None:
+                raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor "
+                                  f"'{ctx.monitor.name}'", where=ctx.test.location)
+            scopes.append(ctx.reference)
+        got = yield from lockstep([collect_answers(s, segs, scalar, parts) for s in scopes])
+        windows = [self.window(ctx, model, src, names, total, per) for total, per in got]
+        overall, segments = windows[0]
+        if len(windows) == 2:
+            how = ctx.test.compare
+            ref_overall, ref_segments = windows[1]
+            overall = compare(overall, ref_overall, how)
+            ref = {tuple(s.key.values()): s.outcome for s in ref_segments}
+            missing = Outcome(None, {}, "segment not in the reference window", status="skipped")
+            segments = [Segment(s.key, compare(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
+                        for s in segments]
+        if not names:
+            return overall
+        return judge_segments(ctx, overall, segments, self.spec.direction)
+
+
+PARAMS = {"precision": AveragedParams, "recall": AveragedParams, "f1": AveragedParams,
+          "roc_auc": AucParams, "pr_auc": AucParams, "calibration_error": CalibrationParams,
+          "error_quantile": ErrorQuantileParams}
+
+
+def _test_type(spec: q.MetricSpec) -> type[ModelQualityTest]:
+    thresholds = DEFAULT_THRESHOLDS.get(spec.name, {})
+    return type(f"ModelQuality_{spec.name}", (ModelQualityTest,), {
+        "name": spec.name, "spec": spec, "Params": PARAMS.get(spec.name, ModelParams),
+        "metric": spec.formula, "warn_if": thresholds.get("warn_if"), "error_if": thresholds.get("error_if"),
+        "__doc__": f"{spec.name}: {spec.formula} ({', '.join(spec.tasks)})."})
+
+
+TYPES: list[type[TestType]] = [_test_type(s) for s in (*q.METRICS.values(), ERROR_QUANTILE)]
+
+__all__ = ["AUC_BINS", "MIN_LABELLED", "ModelQualityTest", "TYPES", "metrics_for"]

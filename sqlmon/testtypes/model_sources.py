@@ -1,0 +1,260 @@
+"""What each model-quality metric asks of the warehouse, and how the answers are read.
+
+A *source* names the aggregates one family of metrics needs (the dataclasses of
+:mod:`sqlmon.quality`): ungrouped ``scalar`` measures, which the planner fuses into the monitor's
+main scan, and optional ``Grouped`` parts (score histograms, calibration bins, the multiclass
+confusion matrix), which become grouped ``Aggregates`` shared by every test that needs the same
+grouping. With segments, the scalar measures are also asked per segment (one grouped scan for
+all tests with the same segment columns); a grouped part either adds the segment columns in front
+of its own keys and sums the segment rows for the overall value, or (histograms) runs a separate,
+coarser grouping per segment so the answer stays small.
+
+All SQL is built with sqlglot (:mod:`sqlmon.quality_sql`); the only per-engine aggregate (the
+|error| quantile) is the dispatched macro ``abs_error_quantile`` in ``macros/model_quality.sql``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from .. import quality as q
+from .. import quality_sql as qs
+from ..errors import CompileError, did_you_mean
+from ..measures import Aggregates, Scope
+from .base import TestContext
+
+ROWS = exp.Count(this=exp.Star())
+
+
+# ---------------------------------------------------------------- the monitor's model block
+@dataclass(frozen=True)
+class Model:
+    """The monitor's `model:` block with column names as the warehouse spells them."""
+
+    task: str
+    label: str
+    prediction: str | None
+    score: str | None
+    positive: Any
+    decision_threshold: float
+
+
+def model_of(ctx: TestContext) -> Model:
+    """Resolve the `model:` columns against the schema (a typo gets a "did you mean")."""
+    spec = ctx.monitor.model
+    assert spec is not None  # checked when the project was loaded
+    names: dict[str, str | None] = {}
+    for key in ("label", "prediction", "score"):
+        wanted = getattr(spec, key)
+        if wanted is None:
+            names[key] = None
+            continue
+        col = ctx.columns.get(wanted.lower())
+        if col is None:
+            raise CompileError(f"model column '{wanted}' (model.{key} of monitor '{ctx.monitor.name}') "
+                               f"is not in {ctx.monitor.relation}", where=ctx.test.location,
+                               hint=did_you_mean(wanted, ctx.column_names())
+                               or f"columns: {', '.join(ctx.column_names()[:20])}")
+        names[key] = col.name
+    assert names["label"] is not None
+    return Model(spec.task, names["label"], names["prediction"], names["score"], spec.positive,
+                 spec.decision_threshold)
+
+
+def col(name: str) -> exp.Expression:
+    return qs.column(name)
+
+
+# ---------------------------------------------------------------- requests and answers
+@dataclass
+class Grouped:
+    """A grouped part: measures per `keys`. `segment_keys=None`: per segment the same keys with
+    the segment columns in front, and the overall rows are the sum over segments; else the
+    segments use `segment_keys` and the overall value gets its own request."""
+
+    keys: tuple[exp.Expression, ...]
+    measures: dict[str, exp.Expression]
+    segment_keys: tuple[exp.Expression, ...] | None = None
+
+
+@dataclass
+class Collected:
+    """Answers for one window (or one segment): the scalar row and, per grouped part, rows of
+    ``(key..., measure...)`` tuples."""
+
+    scalar: dict[str, Any]
+    grouped: list[list[tuple]] = field(default_factory=list)
+
+
+def _tuple(row: dict[str, Any], offset: int, n_keys: int, measures: dict) -> tuple:
+    return (*(row[f"g{offset + k}"] for k in range(n_keys)), *(row[m] for m in measures))
+
+
+def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, exp.Expression],
+            parts: list[Grouped]) -> Generator[list[Any], list[Any], tuple[Collected, dict]]:
+    """One round of requests; returns the overall answers and ``{segment values: answers}``."""
+    ns = len(segs)
+    reqs: list[Aggregates] = [Aggregates(scope, scalar)]
+    if ns:
+        reqs.append(Aggregates(scope.grouped(*segs), scalar))
+    where: list[tuple[int | None, int | None]] = []
+    for part in parts:
+        overall = by_segment = None
+        if ns and part.segment_keys is None:
+            by_segment = len(reqs)
+            reqs.append(Aggregates(scope.grouped(*segs, *part.keys), part.measures))
+        else:
+            overall = len(reqs)
+            reqs.append(Aggregates(scope.grouped(*part.keys), part.measures))
+            if ns:
+                by_segment = len(reqs)
+                reqs.append(Aggregates(scope.grouped(*segs, *part.segment_keys), part.measures))
+        where.append((overall, by_segment))
+    answers = yield reqs
+    total = Collected(dict(answers[0] or {}), [])
+    per: dict[tuple, Collected] = {}
+    for row in answers[1] if ns else []:
+        per[tuple(row[f"g{i}"] for i in range(ns))] = Collected(row, [[] for _ in parts])
+    for j, (part, (overall, by_segment)) in enumerate(zip(parts, where)):
+        if by_segment is not None:
+            n_keys = len(part.keys if part.segment_keys is None else part.segment_keys)
+            for row in answers[by_segment]:
+                key = tuple(row[f"g{i}"] for i in range(ns))
+                per.setdefault(key, Collected({}, [[] for _ in parts])).grouped[j].append(
+                    _tuple(row, ns, n_keys, part.measures))
+        if overall is not None:
+            total.grouped.append([_tuple(r, 0, len(part.keys), part.measures) for r in answers[overall]])
+        else:   # additive measures: the overall rows are all the segment rows
+            total.grouped.append([t for c in per.values() for t in c.grouped[j]])
+    return total, per
+
+
+# ---------------------------------------------------------------- sources
+def _score_checks(m: Model) -> dict[str, exp.Expression]:
+    sums = qs.logloss_brier_measures(m.label, m.score, m.positive)
+    return {k: sums[k] for k in ("score_out_of_range", "score_null", "unlabelled")}
+
+
+def _unlabelled(m: Model) -> dict[str, exp.Expression]:
+    return {"unlabelled": qs.unlabelled_measure(m.label)}
+
+
+class Source:
+    """Measures for one aggregate dataclass of :mod:`sqlmon.quality` and how to read them."""
+
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        raise NotImplementedError
+
+    def parts(self, m: Model, ctx: TestContext) -> list[Grouped]:
+        return []
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> Any:
+        raise NotImplementedError
+
+
+class BinarySource(Source):
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        predicted = qs.predicted_positive(prediction=m.prediction, score=m.score, positive=m.positive,
+                                          decision_threshold=m.decision_threshold)
+        return {"rows": ROWS, **qs.binary_confusion_measures(m.label, predicted, m.positive)}
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.BinaryCounts:
+        return qs.read_binary_counts(c.scalar)
+
+
+class ScoreSumSource(Source):
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        return {"rows": ROWS, **qs.logloss_brier_measures(m.label, m.score, m.positive)}
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.ScoreSums:
+        return qs.read_score_sums(c.scalar, m.score)
+
+
+class RegressionSource(Source):
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        out = {"rows": ROWS, **qs.regression_measures(m.label, m.prediction)}
+        if hasattr(ctx.params, "q"):
+            macro = "abs_error_quantile"
+            agg = ctx.aggregates(macro, prediction=ctx.macros.quote(m.prediction, macro),
+                                 label=ctx.macros.quote(m.label, macro))
+            out["abs_error_q"] = agg.measures["value"]
+        return out
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.RegressionSums:
+        quantiles = {}
+        if hasattr(ctx.params, "q") and c.scalar.get("abs_error_q") is not None:
+            quantiles[ctx.params.q] = float(c.scalar["abs_error_q"])
+        return qs.read_regression_sums(c.scalar, quantiles)
+
+
+class MulticlassSource(Source):
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        return {"rows": ROWS, **_unlabelled(m)}
+
+    def parts(self, m: Model, ctx: TestContext) -> list[Grouped]:
+        return [Grouped((col(m.label), col(m.prediction)), {"n": ROWS})]
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.MulticlassCounts:
+        return qs.read_multiclass_counts(c.grouped[0])
+
+
+class CalibrationSource(Source):
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        return {"rows": ROWS, **_score_checks(m)}
+
+    def parts(self, m: Model, ctx: TestContext) -> list[Grouped]:
+        return [Grouped((qs.score_bin_expr(m.score, ctx.params.bins),),
+                        qs.labelled_calibration_measures(m.label, m.score, m.positive))]
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.CalibrationBins:
+        b = qs.read_calibration_bins(c.grouped[0], ctx.params.bins, m.score)
+        bad = int(c.scalar.get("score_out_of_range") or 0)
+        return dataclasses.replace(b, invalid=max(b.invalid, bad))
+
+
+class HistogramSource(Source):
+    """Per-label score histograms for ROC/PR AUC: `bins` equal-width bins over [0, 1] for the
+    window, `segment_bins` per segment. A bin whose labelled rows all share one score is a tie
+    group, as in scikit-learn; when every bin is, the result is exact (``mode: exact``)."""
+
+    def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
+        return {"rows": ROWS, **_score_checks(m)}
+
+    def parts(self, m: Model, ctx: TestContext) -> list[Grouped]:
+        p = ctx.params
+        return [Grouped((qs.score_bin_expr(m.score, p.bins),),
+                        qs.labelled_histogram_measures(m.label, m.score, m.positive),
+                        segment_keys=(qs.score_bin_expr(m.score, p.segment_bins),))]
+
+    def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.ScoreHistogram:
+        rows = c.grouped[0]
+        bins = ctx.params.segment_bins if segment else ctx.params.bins
+        labelled = [r for r in rows if (r[1] or 0) + (r[2] or 0) > 0]
+        placed = [r for r in labelled if r[0] is not None]
+        if placed and all(0 <= r[0] < bins and r[3] == r[4] for r in placed):
+            h = qs.read_score_histogram([(r[0] if r[0] is None else r[3], r[1], r[2]) for r in labelled],
+                                        bins=None, score_column=m.score)
+        else:
+            h = qs.read_score_histogram([r[:3] for r in rows], bins=bins, score_column=m.score)
+        bad = int(c.scalar.get("score_out_of_range") or 0)
+        return dataclasses.replace(h, invalid=max(h.invalid, bad))
+
+
+SOURCES: dict[str, Source] = {"BinaryCounts": BinarySource(), "ScoreSums": ScoreSumSource(),
+                              "RegressionSums": RegressionSource(), "MulticlassCounts": MulticlassSource(),
+                              "CalibrationBins": CalibrationSource(), "ScoreHistogram": HistogramSource()}
+
+
+def judged_rows(agg: Any) -> int:
+    """Labelled rows the metric can judge (the count `min_labelled` guards)."""
+    if isinstance(agg, (q.BinaryCounts, q.MulticlassCounts)):
+        return agg.n_judged
+    if isinstance(agg, (q.ScoreSums, q.RegressionSums)):
+        return agg.n
+    if isinstance(agg, q.CalibrationBins):
+        return int(sum(agg.count))
+    return int(sum(agg.pos) + sum(agg.neg))
