@@ -1,0 +1,550 @@
+-- g._.row_count
+SELECT
+  COUNT(*) AS `row_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g._.freshness
+SELECT
+  MAX(`ts`) AS `latest`
+FROM main.events
+WHERE
+  country <> 'zz' AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME);
+
+-- g._.schema
+
+-- g._.unique
+SELECT
+  COALESCE(SUM(n), 0) AS row_count,
+  COALESCE(SUM(n), 0) - COUNT(*) AS failing_count
+FROM (
+  SELECT
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    `id`,
+    `ts`
+) AS sqlmon_groups;
+
+-- g._.expression
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(CASE WHEN id > 0 AND x < 100 THEN 0 ELSE 1 END) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g._.custom_sql
+SELECT
+  COUNT(*) AS failing_count
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  WHERE
+    id < 0
+) AS sqlmon_failing;
+
+-- g._.dataset_drift
+SELECT
+  v AS value,
+  n AS n
+FROM (
+  SELECT
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  WHERE
+    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
+  GROUP BY
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
+) AS sqlmon_values
+ORDER BY
+  n DESC,
+  v NULLS LAST
+LIMIT 41;
+SELECT
+  v AS value,
+  n AS n,
+  SUM(n) OVER () AS total,
+  COUNT(*) OVER () AS distinct_count,
+  SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) OVER () AS singletons
+FROM (
+  SELECT
+    `cat` AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    `cat`
+) AS sqlmon_values
+ORDER BY
+  n DESC
+LIMIT 10000;
+SELECT
+  v AS value,
+  n AS n,
+  SUM(n) OVER () AS total,
+  COUNT(*) OVER () AS distinct_count,
+  SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) OVER () AS singletons
+FROM (
+  SELECT
+    `cat` AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    `cat`
+) AS sqlmon_values
+ORDER BY
+  n DESC
+LIMIT 10000;
+SELECT
+  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+
+-- g._.prediction_drift
+SELECT
+  v AS value,
+  n AS n
+FROM (
+  SELECT
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  WHERE
+    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
+  GROUP BY
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
+) AS sqlmon_values
+ORDER BY
+  n DESC,
+  v NULLS LAST
+LIMIT 41;
+SELECT
+  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.not_null
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(CASE WHEN `cat` IS NULL THEN 1 ELSE 0 END) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.accepted_values
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(CASE WHEN NOT `cat` IS NULL AND NOT `cat` IN ('a', 'b\'c') THEN 1 ELSE 0 END) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.distinct_count
+SELECT
+  COUNT(DISTINCT `cat`) AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.distinct_share
+SELECT
+  COUNT(DISTINCT `cat`) AS `distinct_count`,
+  COUNT(`cat`) AS `non_null_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.length
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(
+    CASE
+      WHEN NOT `cat` IS NULL AND (
+        LENGTH(`cat`) < 1 OR LENGTH(`cat`) > 3
+      )
+      THEN 1
+      ELSE 0
+    END
+  ) AS `failing_count`,
+  MIN(LENGTH(`cat`)) AS `min_length`,
+  MAX(LENGTH(`cat`)) AS `max_length`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.cat.relationships
+SELECT
+  COUNT(*) AS row_count,
+  COALESCE(SUM(CASE WHEN NOT c.`cat` IS NULL AND p.sqlmon_key IS NULL THEN 1 ELSE 0 END), 0) AS failing_count
+FROM (
+  SELECT
+    *
+  FROM main.events
+  WHERE
+    country <> 'zz'
+    AND (
+      `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+    )
+) AS c
+LEFT JOIN (
+  SELECT DISTINCT
+    `cat` AS sqlmon_key
+  FROM main.events
+) AS p
+  ON c.`cat` = p.sqlmon_key;
+
+-- g.cat.drift
+SELECT
+  v AS value,
+  n AS n,
+  SUM(n) OVER () AS total,
+  COUNT(*) OVER () AS distinct_count,
+  SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) OVER () AS singletons
+FROM (
+  SELECT
+    `cat` AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    `cat`
+) AS sqlmon_values
+ORDER BY
+  n DESC
+LIMIT 10000;
+SELECT
+  v AS value,
+  n AS n,
+  SUM(n) OVER () AS total,
+  COUNT(*) OVER () AS distinct_count,
+  SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) OVER () AS singletons
+FROM (
+  SELECT
+    `cat` AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    `cat`
+) AS sqlmon_values
+ORDER BY
+  n DESC
+LIMIT 10000;
+
+-- g.country.regex
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(
+    CASE
+      WHEN NOT `country` IS NULL AND NOT REGEXP_CONTAINS(`country`, '^[A-Z]{2}$')
+      THEN 1
+      ELSE 0
+    END
+  ) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.range
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(CASE WHEN NOT `x` IS NULL AND (
+    `x` < 0.0 OR `x` > 10.0
+  ) THEN 1 ELSE 0 END) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.mean
+SELECT
+  AVG(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.stddev
+SELECT
+  STDDEV_SAMP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.min
+SELECT
+  MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.max
+SELECT
+  MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.quantile
+SELECT
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 1000)[OFFSET(900)] AS `value`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.nonfinite_share
+SELECT
+  COUNT(*) AS `row_count`,
+  SUM(CASE WHEN (
+    IS_NAN(`x`) OR IS_INF(`x`)
+  ) THEN 1 ELSE 0 END) AS `failing_count`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-10 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.x.drift
+SELECT
+  v AS value,
+  n AS n
+FROM (
+  SELECT
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  WHERE
+    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
+  GROUP BY
+    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
+) AS sqlmon_values
+ORDER BY
+  n DESC,
+  v NULLS LAST
+LIMIT 41;
+SELECT
+  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+
+-- g.ts.ts_drift
+SELECT
+  v AS value,
+  n AS n
+FROM (
+  SELECT
+    CAST(TIME_TO_UNIX(`ts`) AS INT64) AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+      )
+  ) AS sqlmon_relation
+  WHERE
+    NOT CAST(TIME_TO_UNIX(`ts`) AS INT64) IS NULL
+  GROUP BY
+    CAST(TIME_TO_UNIX(`ts`) AS INT64)
+) AS sqlmon_values
+ORDER BY
+  n DESC,
+  v NULLS LAST
+LIMIT 41;
+SELECT
+  count(unix_seconds(`ts`)) AS `n`,
+  stddev_pop(unix_seconds(`ts`)) AS `std`,
+  MIN(unix_seconds(`ts`)) AS `vmin`,
+  MAX(unix_seconds(`ts`)) AS `vmax`,
+  count(DISTINCT unix_seconds(`ts`)) AS `distinct_count`,
+  approx_quantiles(unix_seconds(`ts`), 20) AS `quantiles`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+
