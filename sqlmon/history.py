@@ -253,8 +253,12 @@ def open_history(project: "Project", adapter: Any = None, *, write: bool = True)
 
 
 def _check_not_warehouse(path: Path, project: "Project", where: str) -> None:
-    warehouse = project.target.get("path")
-    if warehouse and warehouse != ":memory:" and Path(str(warehouse)).resolve() == path.resolve():
+    warehouse = str(project.target.get("path") or ":memory:")
+    if warehouse == ":memory:":
+        return
+    file = Path(warehouse).expanduser()
+    file = file if file.is_absolute() else Path(project.target.get("project_dir") or project.root) / file
+    if file.resolve() == path.resolve():
         raise ConfigError(f"the history path {path} is the warehouse file itself", where=where,
                           hint="sqlmon never writes to the warehouse: give `history: {path: ...}` its own file")
 

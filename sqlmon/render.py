@@ -46,6 +46,18 @@ class _Dispatched:
         return self._macros.modules[self._macros.resolve(self._name)[0]](*args, **kwargs)
 
 
+# Jinja source -> compiled Python code. Every Macros env has the same settings, so the code of a
+# macro file can be shared; compiling all built-in macros costs ~0.15 s, paid once per process
+# instead of once per run (a 30-day backfill runs 30 times).
+_CODE: dict[str, Any] = {}
+
+
+def _template(env: jinja2.Environment, text: str) -> jinja2.Template:
+    if text not in _CODE:
+        _CODE[text] = env.compile(text)
+    return env.template_class.from_code(env, _CODE[text], env.make_globals(None), None)
+
+
 class Macros:
     def __init__(self, dirs: list[Path], adapter: str, adapter_dialect: str, sql_dialect: str,
                  extra_globals: dict[str, Any] | None = None):
@@ -71,7 +83,7 @@ class Macros:
         self.modules: dict[str, Any] = {}
         for f, text in texts.items():
             try:
-                module = self.env.from_string(text).make_module()
+                module = _template(self.env, text).make_module()
             except jinja2.TemplateSyntaxError as err:
                 raise CompileError(f"macro file does not parse: {err.message}", where=f"{f}:{err.lineno}") from None
             for name in _MACRO_DEF.findall(text):

@@ -1,0 +1,311 @@
+"""The history store: what a run records, where, the read API, reference profiles, config errors,
+forward migrations, and crash consistency (a `sqlmon run` killed inside its write)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+
+import duckdb
+import pytest
+
+from sqlmon.errors import ConfigError
+from sqlmon.evaluate import clean
+from sqlmon.history import open_history
+from sqlmon.runner import load
+
+MON = """
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    reference: {between: ['2024-01-08', '2024-01-09']}
+    tests: [row_count]
+    columns:
+      - name: cat
+        tests: [not_null, {drift: {name: cat_drift}}]
+      - name: id
+        tests: [{mean: {error_if: '> 100'}}]
+"""
+
+
+def hist_path(proj, rel="target/sqlmon_history.duckdb"):
+    return proj.root / rel
+
+
+def query(path, sql, params=()):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def store(proj, write=False):
+    project, _ = load(proj.root)
+    return open_history(project, write=write)
+
+
+def test_a_run_is_recorded_in_all_tables(proj):
+    proj.monitors(MON)
+    rr = proj.api()
+    path = hist_path(proj)
+    assert query(path, "SELECT version FROM sqlmon_schema_version") == [(1,)]
+    (run,) = query(path, "SELECT invocation_id, as_of, n_pass + n_warn + n_fail + n_error + n_skipped, exit_code, "
+                         "target, adapter, sqlmon_version FROM runs")
+    assert run[0] == rr.invocation_id and run[1] == datetime(2024, 1, 10) and run[2] == len(rr.results)
+    assert run[3] == rr.exit_code and run[4:6] == ("dev", "duckdb") and run[6]
+    rows = {r[0]: r for r in query(path, "SELECT unique_id, status, metric, error_if, window_start, window_end, "
+                                         "details FROM results")}
+    assert set(rows) == {r.unique_id for r in rr.results}
+    nn = rows["ev.cat.not_null"]
+    assert nn[1] == "fail" and nn[2] == pytest.approx(0.25) and nn[3] == "> 0"
+    assert (nn[4], nn[5]) == (datetime(2024, 1, 9), datetime(2024, 1, 10))
+    drift = json.loads(rows["ev.cat.cat_drift"][6])
+    assert "profile" not in drift and drift["profile_key"]          # the profile lives in baselines
+    # every number in details, flattened; histogram bins one row per window
+    m = query(path, "SELECT name, window_name, bin, value FROM measurements WHERE unique_id = ?", ["ev.cat.not_null"])
+    assert ("failing_rows", "current", None, 1.0) in m and ("rows", "current", None, 4.0) in m
+    bins = query(path, "SELECT window_name, bin, value FROM measurements WHERE unique_id = 'ev.cat.cat_drift' "
+                       "AND name = 'histogram' ORDER BY window_name, bin")
+    assert {w for w, _, _ in bins} == {"current", "reference"} and sum(v for w, _, v in bins if w == "current") == 3   # NULLs are data quality, not bins
+    (base,) = query(path, "SELECT monitor, unique_id, profile_key, pinned, invocation_id FROM baselines")
+    assert base == ("ev", "ev.cat.cat_drift", drift["profile_key"], False, rr.invocation_id)
+    # the analysis views
+    latest = dict(query(path, "SELECT unique_id, status FROM sqlmon_latest_status"))
+    assert latest["ev.cat.not_null"] == "fail"
+    assert query(path, "SELECT monitor, runs, results, fail FROM sqlmon_failures_by_monitor_day") == \
+        [("ev", 1, len(rr.results), rr.by_status()["fail"])]
+    # the warehouse stays untouched: no sqlmon table in it
+    assert query(proj.db, "SELECT table_name FROM information_schema.tables ORDER BY 1") == [("events",)]
+
+
+def test_read_api_dedupes_reruns_and_filters_by_time(proj):
+    proj.monitors(MON)
+    for day in ("2024-01-08", "2024-01-09", "2024-01-10", "2024-01-10"):    # a re-run of the 10th
+        last = proj.api(as_of=day, write_artifacts=False)
+    h = store(proj)
+    try:
+        s = h.series("ev._.row_count")
+        assert [p.as_of.day for p in s] == [8, 9, 10] and s[-1].invocation_id == last.invocation_id
+        assert [p.as_of.day for p in h.series("ev._.row_count", before=datetime(2024, 1, 10, tzinfo=timezone.utc))] == [8, 9]
+        assert [p.as_of.day for p in h.series("ev._.row_count", limit=1)] == [10]
+        assert [p.as_of.day for p in h.series("ev._.row_count", since=datetime(2024, 1, 9))] == [9, 10]
+        assert h.latest_status()["ev.cat.not_null"] == "fail"
+        assert len(h.runs()) == 4 and h.runs()[0].invocation_id == last.invocation_id
+        prev = h.previous_status(["ev.cat.not_null"], before=last.started_at, exclude_invocation=last.invocation_id)
+        assert prev == {"ev.cat.not_null": "fail"}
+        assert set(h.recent(runs=2)) >= {"ev._.row_count"} and len(h.recent(runs=2)["ev._.row_count"]) == 2
+    finally:
+        h.close()
+
+
+def test_reference_profile_pin_and_invalidation(proj):
+    proj.monitors(MON)
+    first = proj.api(write_artifacts=False)
+    details = next(r for r in first.results if r.name == "cat_drift").details
+    key, profile = details["profile_key"], json.loads(json.dumps(clean(details["profile"])))
+    h = store(proj)
+    try:
+        assert h.load_baseline("ev.cat.cat_drift", key) == profile      # the latest saved profile (a cache)
+        assert h.load_baseline("ev.cat.cat_drift", key, pinned_only=True) is None
+        assert h.load_baseline("ev.cat.cat_drift", "another-definition") is None
+    finally:
+        h.close()
+    res = proj.cli("baseline", "--monitor", "ev")
+    assert res.exit_code == 0, res.output
+    assert f"from run {first.invocation_id}" in res.output and "ev.cat.cat_drift" in res.output
+    proj.api(write_artifacts=False)                                # a later run saves another copy
+    h = store(proj)
+    try:
+        pinned = h.load_baseline("ev.cat.cat_drift", key, pinned_only=True)
+        assert pinned == h.load_baseline("ev.cat.cat_drift", key) and pinned is not None
+        assert h.load_baseline("ev.cat.cat_drift", "changed-reference", pinned_only=True) is None   # key changed
+    finally:
+        h.close()
+    assert query(hist_path(proj), "SELECT COUNT(*) FROM baselines WHERE pinned") == [(1,)]
+    bad = proj.cli("baseline", "--monitor", "ev", "--run", "nope")
+    assert bad.exit_code == 2 and "saved no reference profiles" in bad.output
+    assert "did you mean 'ev'" in proj.cli("baseline", "--monitor", "evv").output
+
+
+def test_history_location_options(proj):
+    proj.monitors(MON)
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {path: hist/h.duckdb}\n")
+    assert proj.run().exit_code == 1
+    assert query(proj.root / "hist" / "h.duckdb", "SELECT COUNT(*) FROM runs") == [(1,)]
+    assert proj.run("--no-history").exit_code == 1
+    assert query(proj.root / "hist" / "h.duckdb", "SELECT COUNT(*) FROM runs") == [(1,)]
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {enabled: false}\n")
+    proj.run()
+    assert not hist_path(proj).exists()
+
+
+@pytest.mark.parametrize("history, message, hint", [
+    ("{pth: x.duckdb}", "unknown key 'pth'", "did you mean 'path'"),
+    ("{backend: sqlite}", "history.backend", None),
+    ("{path: warehouse.duckdb}", "is the warehouse file itself", "its own file"),
+    ("{path: garbage.duckdb}", "not a valid DuckDB database file", "not a sqlmon history DuckDB file"),
+    ("{backend: postgres}", "needs a postgres target", None),
+])
+def test_bad_history_config_is_a_clear_error(proj, history, message, hint):
+    proj.monitors(MON)
+    (proj.root / "garbage.duckdb").write_text("this is not a database\n" * 100)
+    (proj.root / "sqlmon_project.yml").write_text(f"name: testproj\nprofile: testproj\nhistory: {history}\n")
+    res = proj.run()
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output, res.output
+    assert "sqlmon_project.yml:3" in res.output
+    if hint:
+        assert hint in res.output
+
+
+def test_forward_migration_and_newer_store(proj, monkeypatch):
+    import sqlmon.history_store as hs
+    proj.monitors(MON)
+    proj.api(write_artifacts=False)                                          # version 1
+    migrations = [*hs.MIGRATIONS, ["ALTER TABLE {s}results ADD COLUMN owner VARCHAR"]]
+    monkeypatch.setattr(hs, "MIGRATIONS", migrations)
+    monkeypatch.setattr(hs, "SCHEMA_VERSION", 2)
+    store(proj, write=True).close()
+    assert query(hist_path(proj), "SELECT version FROM sqlmon_schema_version ORDER BY 1") == [(1,), (2,)]
+    assert "owner" in [r[0] for r in query(hist_path(proj), "DESCRIBE results")]
+    monkeypatch.setattr(hs, "SCHEMA_VERSION", 1)                             # an older sqlmon meets it
+    with pytest.raises(ConfigError, match="schema version 2; this sqlmon .* knows up to 1"):
+        store(proj, write=True)
+
+
+def test_writer_waits_for_another_process_then_gives_up(proj):
+    proj.monitors(MON)
+    proj.api(write_artifacts=False)
+    path = hist_path(proj)
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(path)!r}); "
+                               "print('held', flush=True); time.sleep(1.5)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        proj.api(write_artifacts=False)                       # waits for the lock, then records
+        assert time.monotonic() - started >= 0.5
+    finally:
+        holder.wait(timeout=30)
+    assert query(path, "SELECT COUNT(*) FROM runs") == [(2,)]
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {lock_timeout: 0}\n")
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(path)!r}); "
+                               "print('held', flush=True); time.sleep(3)"], stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdout.readline()
+        res = proj.run()
+        assert res.exit_code == 2 and "lock_timeout" in res.output, res.output
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+# --- crash consistency ------------------------------------------------------------------------
+
+def _kill_mid_write(proj, tmp_path) -> None:
+    """Start `sqlmon run` in a subprocess that pauses inside its history write, and SIGKILL it."""
+    marker = tmp_path / f"paused-{uuid.uuid4().hex}"
+    env = {**os.environ, "SQLMON_HISTORY_PAUSE_MID_WRITE": str(marker)}
+    proc = subprocess.Popen([sys.executable, "-m", "sqlmon", "run", "--project-dir", str(proj.root),
+                             "--as-of", "2024-01-11"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the run never reached its history write"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "parquet"])
+def test_killing_a_run_mid_write_leaves_only_complete_runs(proj, tmp_path, backend):
+    proj.monitors(MON)
+    (proj.root / "sqlmon_project.yml").write_text(f"name: testproj\nprofile: testproj\nhistory: {{backend: {backend}}}\n")
+    complete = proj.api(write_artifacts=False)
+    _kill_mid_write(proj, tmp_path)
+    after = proj.api(as_of="2024-01-12", write_artifacts=False)           # the store still works
+    h = store(proj)
+    try:
+        runs = {r.invocation_id: r for r in h.runs()}
+        assert set(runs) == {complete.invocation_id, after.invocation_id}
+        per_run = dict(h.store.read("SELECT invocation_id, COUNT(*) FROM {s}results GROUP BY invocation_id"))
+        assert per_run == {i: sum(r.counts.values()) for i, r in runs.items()}
+        orphans = h.store.read("SELECT COUNT(*) FROM {s}measurements WHERE invocation_id NOT IN "
+                               "(SELECT invocation_id FROM {s}runs)")
+        assert orphans == [(0,)]
+    finally:
+        h.close()
+    if backend == "parquet":
+        folders = list((proj.root / "target" / "sqlmon_history").iterdir())
+        assert len(folders) == 3 and sum((f / "_COMMITTED").exists() for f in folders) == 2
+
+
+def test_parquet_history_feeds_anomaly_tests(proj):
+    proj.monitors(MON.replace("tests: [row_count]", "tests: [row_count, {anomaly: {of: row_count, min_history: 2}}]"))
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {backend: parquet}\n")
+    for day in ("2024-01-08", "2024-01-09", "2024-01-10"):
+        rr = proj.api(as_of=day, write_artifacts=False)
+    anomaly = next(r for r in rr.results if r.test_type == "anomaly")
+    assert anomaly.status != "skipped" and anomaly.details["history"] == 2, anomaly.message
+    h = store(proj)
+    try:
+        assert [p.as_of.day for p in h.series("ev._.row_count")] == [8, 9, 10]
+        assert h.store.read("SELECT COUNT(*) FROM {s}sqlmon_failures_by_monitor_day") == [(3,)]
+    finally:
+        h.close()
+
+
+# --- PostgreSQL: schema `sqlmon` through the adapter's separate write connection --------------
+
+@pytest.mark.engine
+def test_postgres_history_in_its_own_schema(tmp_path):
+    from conftest import Proj
+    from engines import postgres_target
+
+    target = postgres_target()
+    import psycopg
+    params = {k: str(v) for k, v in target.items() if k in ("host", "port", "user", "password", "dbname")}
+    schema = f"h{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**params, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}_data")
+        con.execute(f"CREATE TABLE {schema}_data.events AS SELECT i AS id, TIMESTAMP '2024-01-09' + i * INTERVAL '1 hour' "
+                    "AS ts FROM generate_series(0, 9) i")
+    root = tmp_path / "pg"
+    root.mkdir()
+    (root / "sqlmon_project.yml").write_text(f"name: pgproj\nprofile: pgproj\nhistory: {{schema: {schema}}}\n")
+    out = "\n".join(f"      {k}: {v}" for k, v in target.items())
+    (root / "profiles.yml").write_text(f"pgproj:\n  target: dev\n  outputs:\n    dev:\n{out}\n")
+    p = Proj(root)
+    p.monitors(f"""
+        version: 1
+        monitors:
+          - name: pg
+            relation: {schema}_data.events
+            timestamp: ts
+            current: {{last: 1 day}}
+            tests: [row_count, {{anomaly: {{of: row_count, min_history: 1}}}}]
+        """)
+    try:
+        first = p.api(write_artifacts=False)
+        second = p.api(as_of="2024-01-11", write_artifacts=False)
+        assert next(r for r in second.results if r.test_type == "anomaly").details["history"] == 1
+        with psycopg.connect(**params) as con:
+            runs = con.execute(f"SELECT invocation_id FROM {schema}.runs ORDER BY as_of").fetchall()
+            assert [r[0] for r in runs] == [first.invocation_id, second.invocation_id]
+            latest = dict(con.execute(f"SELECT unique_id, status FROM {schema}.sqlmon_latest_status").fetchall())
+            assert latest["pg._.row_count"] == second.results[0].status
+            assert con.execute(f"SELECT MAX(version) FROM {schema}.sqlmon_schema_version").fetchone() == (1,)
+    finally:
+        with psycopg.connect(**params, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            con.execute(f"DROP SCHEMA IF EXISTS {schema}_data CASCADE")
