@@ -13,7 +13,7 @@ from typing import Any
 from sqlglot import exp
 
 from ..errors import ConfigError, WarehouseError, did_you_mean
-from .base import OTHER, STRING, Adapter, ColumnInfo, kind_of
+from .base import BOOLEAN, OTHER, STRING, Adapter, ColumnInfo, kind_of
 
 # Profile key -> libpq keyword.  Everything else in the profile is sqlmon's own.
 _LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password",
@@ -24,6 +24,9 @@ _LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "pass
 # arrays ("INTEGER[]" would read as numeric), enums (categorical -> string),
 # timespans ("INTERVAL" starts with INT).
 _CATEGORY_KIND = {"A": OTHER, "E": STRING, "T": OTHER}
+# ... and where kind_of does not know the name (citext, name, extension types).  Not "N":
+# money and oid/reg* types are numbers to Postgres but not metrics to sqlmon.
+_CATEGORY_FALLBACK = {"S": STRING, "B": BOOLEAN}
 
 _COLUMNS_SQL = """
 SELECT a.attname,
@@ -63,7 +66,7 @@ class PostgresAdapter(Adapter):
         port = self.target.get("port") or 5432
         return f"{host}:{port}"
 
-    def _connect_raw(self, *, autocommit: bool):
+    def _connect_raw(self, *, autocommit: bool, read_only: bool):
         try:
             import psycopg
         except ImportError:
@@ -98,6 +101,8 @@ class PostgresAdapter(Adapter):
                 if self.target.get("statement_timeout") is not None:
                     cur.execute(sql.SQL("SET statement_timeout = {}").format(
                         sql.Literal(str(self.target["statement_timeout"]))))
+                if read_only:
+                    cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         except psycopg.Error as err:
             conn.close()
             raise WarehouseError(f"PostgreSQL at {self._where()} refused a session setting: "
@@ -105,22 +110,22 @@ class PostgresAdapter(Adapter):
                                  hint="check `schema:`, `timezone:` and `statement_timeout:` "
                                       "(e.g. '5min') in profiles.yml") from None
         conn.autocommit = autocommit
+        if read_only:
+            conn.read_only = True
         return conn
 
     def connect(self) -> None:
+        # Every statement of this session runs in a READ ONLY transaction: the session default
+        # (server side) plus psycopg's BEGIN READ ONLY (survives a pooler that resets session
+        # state).  sqlmon reads user relations only (DESIGN §9).
+        conn = self._connect_raw(autocommit=False, read_only=True)
         from psycopg.types.numeric import FloatLoader
 
-        conn = self._connect_raw(autocommit=True)
-        # Every later statement of this session runs in a READ ONLY transaction: the session
-        # default (server side) plus psycopg's BEGIN READ ONLY (survives a pooler that resets
-        # session state).  sqlmon reads user relations only (DESIGN §9).
-        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-        conn.autocommit = False
-        conn.read_only = True
-        # SUM(bigint), AVG(...) and any NUMERIC arithmetic come back as NUMERIC, which psycopg
-        # loads as decimal.Decimal.  Metrics are floats everywhere else (DuckDB, Spark, numpy,
-        # scipy), and Decimal does not mix with float in arithmetic, so load NUMERIC as float for
-        # this connection (exact up to 2**53, plenty for counts and sums of monitoring data).
+        # SUM(bigint), SUM/AVG(integer), AVG(...) and any NUMERIC arithmetic come back as
+        # NUMERIC, which psycopg loads as decimal.Decimal.  Metrics are floats in the rest of
+        # sqlmon (numpy, scipy, Spark's and DuckDB's doubles), and Decimal does not mix with float
+        # in arithmetic, so load NUMERIC as float on this connection (exact up to 2**53, plenty
+        # for counts and sums of monitoring data).
         conn.adapters.register_loader("numeric", FloatLoader)
         self.conn = conn
 
@@ -130,7 +135,7 @@ class PostgresAdapter(Adapter):
         Separate from the monitoring connection, which stays read-only; the caller commits and
         closes it.
         """
-        return self._connect_raw(autocommit=False)
+        return self._connect_raw(autocommit=False, read_only=False)
 
     def close(self) -> None:
         if self.conn is not None:
@@ -166,8 +171,7 @@ class PostgresAdapter(Adapter):
                                  hint=_query_hint(err)) from None
         finally:
             self._end_transaction()
-        return [ColumnInfo(col, typ.upper(), _CATEGORY_KIND.get(category) or kind_of(base))
-                for col, typ, base, category in rows]
+        return [ColumnInfo(col, typ.upper(), _kind(base, category)) for col, typ, base, category in rows]
 
     # --- queries ---------------------------------------------------------------------
     def execute(self, sql: str) -> list[tuple]:
@@ -198,6 +202,14 @@ class PostgresAdapter(Adapter):
             v = self.conn.info.server_version
             return f"postgres {v // 10000}.{v % 10000} at {where} (read-only)"
         return f"postgres at {where}"
+
+
+def _kind(base_type: str, category: str) -> str:
+    """Kind from the base type's name (domains resolved), corrected by pg_type.typcategory."""
+    if category in _CATEGORY_KIND:
+        return _CATEGORY_KIND[category]
+    kind = kind_of(base_type)
+    return _CATEGORY_FALLBACK.get(category, kind) if kind == OTHER else kind
 
 
 def _relation_name(table: exp.Table) -> str:

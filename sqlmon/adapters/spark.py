@@ -121,12 +121,13 @@ class SparkAdapter(Adapter):
         converters = [_converter(f.dataType) for f in fields]
         if not any(converters):
             return [tuple(r) for r in rows]
-        return [tuple(c(v) if c and v is not None else v for c, v in zip(converters, r))
+        return [tuple(c(v) if c and v is not None else v for c, v in zip(converters, r, strict=True))
                 for r in rows]
 
     def describe(self) -> str:
         version = self.spark.version if self.spark is not None else "?"
-        return f"spark {version} ({_SESSION_ORIGIN or self.target.get('remote') or self.target.get('master', 'local[*]')})"
+        where = _SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]")
+        return f"spark {version} ({where})"
 
 
 # --- the shared session -----------------------------------------------------------------
