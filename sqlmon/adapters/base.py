@@ -26,6 +26,8 @@ class ColumnInfo:
 def kind_of(type_name: str) -> str:
     """Map a warehouse type name to a coarse kind (works for DuckDB, Postgres and Spark names)."""
     t = type_name.upper()
+    if t.endswith("]") or t.startswith(("INTERVAL", "ARRAY", "MAP", "STRUCT", "LIST")):
+        return OTHER          # nested types and intervals are not numbers (INTERVAL starts with INT)
     if t.startswith(("BOOL",)):
         return BOOLEAN
     if "TIMESTAMP" in t or t.startswith("DATETIME"):

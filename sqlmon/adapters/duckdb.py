@@ -1,6 +1,7 @@
 """DuckDB: the embedded default. User data is opened read-only unless the profile says otherwise."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class DuckDBAdapter(Adapter):
             # pyarrow-written Parquet: without this DuckDB treats isnan() as always false and
             # NaN rows land silently in ordinary bins (measured, DESIGN §8).
             self.conn.execute("SET parquet_can_have_nan = true")
+            # Windows are UTC instants; without this, TIMESTAMPTZ comparisons follow the machine's zone.
+            self.conn.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as err:
             raise WarehouseError(
                 f"cannot open DuckDB database '{path}': {err}",
@@ -71,9 +74,11 @@ class DuckDBAdapter(Adapter):
         import duckdb
 
         try:
-            return self.conn.cursor().execute(sql).fetchall()
+            rows = self.conn.cursor().execute(sql).fetchall()
         except duckdb.Error as err:
             raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
+        # DECIMAL sums come back as Decimal; statistics are floats (as on the other engines).
+        return [tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in rows]
 
     def relation_signal(self, table: exp.Table) -> str | None:
         # The database file changes (size, mtime) whenever any table in it is written.

@@ -55,6 +55,9 @@ class PostgresAdapter(Adapter):
     dialect = "postgres"
     extra = "postgres"
     has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
+    # Postgres pays per scan: every window of a relation shares one scan. One connection with a
+    # transaction per query, so queries run one at a time.
+    fuse_windows = True
 
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)

@@ -67,6 +67,10 @@ class SparkAdapter(Adapter):
     dialect = "spark"
     extra = "spark"
     has_nan = True   # DOUBLE/FLOAT hold NaN and +-Infinity (NaN = NaN, NaN sorts above +inf)
+    # A Spark job per query costs seconds of scheduling and a full scan: share scans across
+    # windows; the session runs concurrent jobs.
+    fuse_windows = True
+    concurrent_queries = True
 
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)
