@@ -77,8 +77,9 @@ def message(rr: "RunResult", failures: list["Result"]) -> dict[str, Any]:
     return {"text": head, "blocks": blocks}
 
 
-def post(url: str, payload: dict[str, Any], timeout: float = TIMEOUT) -> str | None:
+def post(url: str, payload: dict[str, Any], timeout: float | None = None) -> str | None:
     """POST the JSON; None when delivered, else a one-line reason."""
+    timeout = TIMEOUT if timeout is None else timeout
     body = json.dumps(payload).encode("utf-8")
     req = urllib.request.Request(url, data=body, method="POST",
                                  headers={"Content-Type": "application/json", "User-Agent": "sqlmon"})

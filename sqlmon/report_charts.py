@@ -52,7 +52,7 @@ def histogram_svg(bins: Sequence[str], reference: Sequence[float] | None, curren
     cur = _shares(current, len(bins))
     w, h, left, bottom, top = 560, 220, 44, 52, 30
     n = max(len(bins), 1)
-    plot_w, plot_h = w - left - 10, h - bottom - top
+    plot_w, plot_h = w - left - 34, h - bottom - top       # room on the right for the last slanted label
     ymax = max([*(ref or []), *(cur or []), 1e-9])
     ticks = nice_ticks(0, ymax, 4)
     ymax = ticks[-1]
@@ -61,7 +61,7 @@ def histogram_svg(bins: Sequence[str], reference: Sequence[float] | None, curren
     out = [f'<svg class="chart histogram" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title or "histogram")}</title>']
     for t in ticks:
-        out.append(f'<line x1="{left}" x2="{w - 10}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="grid"/>'
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="grid"/>'
                    f'<text x="{left - 4}" y="{y(t) + 3:.1f}" class="tick" text-anchor="end">{t * 100:.3g}%</text>')
     every = max(1, math.ceil(n / 14))
     for i, label in enumerate(bins):
@@ -77,7 +77,7 @@ def histogram_svg(bins: Sequence[str], reference: Sequence[float] | None, curren
         if i % every == 0:
             text = escape(_short(str(label), 12))
             out.append(f'<text class="tick" transform="translate({x0 + bw / 2:.1f},{top + plot_h + 8}) rotate(35)">{text}</text>')
-    out.append(f'<line x1="{left}" x2="{w - 10}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis"/>')
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis"/>')
     out.append(_legend([("reference", REF_COLOR), ("current", CUR_COLOR)], left, 14))
     out.append("</svg>")
     return "".join(out)
@@ -105,7 +105,9 @@ def history_svg(points: Sequence[HistoryPoint], warn: float | None = None, error
     values = [p.value for p in pts]
     lo, hi = min(values), max(values)
     span = (hi - lo) or abs(hi) or 1.0
-    shown = [t for t in (warn, error) if t is not None and lo - span <= t <= hi + span]
+    # A threshold near the values, or one the series breached, is drawn; a far one would squash the line.
+    breached = any(p.status in ("warn", "fail") for p in pts)
+    shown = [t for t in (warn, error) if t is not None and (breached or lo - span <= t <= hi + span)]
     lo, hi = min([lo, *shown]), max([hi, *shown])
     ticks = nice_ticks(lo - 0.05 * span, hi + 0.05 * span, 4)
     ylo, yhi = ticks[0], ticks[-1]
