@@ -67,3 +67,24 @@ max({{ finite(value, is_float) }}) AS vmax,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
 {% endmacro %}
+
+{% macro snowflake__nonfinite_bins(value) %}
+  when {{ value }} = 'NaN'::float then -2
+  when {{ value }} = 'inf'::float then -3
+  when {{ value }} = '-inf'::float then -4
+{% endmacro %}
+{% macro trino__nonfinite_bins(value) %}
+  when is_nan({{ value }}) then -2
+  when is_infinite({{ value }}) and {{ value }} > 0 then -3
+  when is_infinite({{ value }}) then -4
+{% endmacro %}
+{% macro bigquery__nonfinite_bins(value) %}
+  when is_nan({{ value }}) then -2
+  when is_inf({{ value }}) and {{ value }} > 0 then -3
+  when is_inf({{ value }}) then -4
+{% endmacro %}
+{% macro databricks__nonfinite_bins(value) %}
+  when isnan({{ value }}) then -2
+  when {{ value }} = double('inf') then -3
+  when {{ value }} = double('-inf') then -4
+{% endmacro %}

@@ -51,42 +51,39 @@ limit {{ limit }}
 {% endmacro %}
 
 {# Bin index of a numeric value: NULL -1, NaN -2, +inf -3, -inf -4 first (else they fall in the
-   last bin), then bin = number of edges strictly below the value (right-closed bins). #}
+   last bin), then bin = number of edges strictly below the value (right-closed bins), found by a
+   balanced binary search (log2(bins) comparisons per row instead of up to `bins`). #}
 {% macro default__numeric_bin(value, edges, is_float) %}
 case when {{ value }} is null then -1
-{% if is_float %}
+{% if is_float %}{{ nonfinite_bins(value) }}{% endif %}
+  else {{ bin_search(value, edges, 0, edges | length) }} end
+{% endmacro %}
+
+{# Bins lo..hi: the value is in bin <= mid exactly when it is <= edges[mid]. #}
+{% macro bin_search(value, edges, lo, hi) %}{% if lo == hi %}{{ lo }}{% else %}{% set mid = (lo + hi) // 2 %}case when {{ value }} <= {{ literal(edges[mid]) }} then {{ bin_search(value, edges, lo, mid) }} else {{ bin_search(value, edges, mid + 1, hi) }} end{% endif %}{% endmacro %}
+
+{# PostgreSQL bisects natively: width_bucket(v, t[]) counts thresholds <= v; on negated, reversed
+   edges that is the count of edges >= v, so #edges < v = len - width_bucket(-v, -reversed). #}
+{% macro postgres__numeric_bin(value, edges, is_float) %}
+case when {{ value }} is null then -1
+{% if is_float %}{{ nonfinite_bins(value) }}{% endif %}
+  else {{ edges | length }} - width_bucket(-({{ value }}), array[{% for e in edges | reverse %}{{ literal(-e) }}{{ ", " if not loop.last }}{% endfor %}]::float8[]) end
+{% endmacro %}
+
+{% macro default__nonfinite_bins(value) %}
   when isnan({{ value }}) then -2
   when isinf({{ value }}) and {{ value }} > 0 then -3
   when isinf({{ value }}) then -4
-{% endif %}
-{% for e in edges %}
-  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
-{% endfor %}
-  else {{ edges | length }} end
 {% endmacro %}
-{% macro postgres__numeric_bin(value, edges, is_float) %}
-case when {{ value }} is null then -1
-{% if is_float %}
+{% macro postgres__nonfinite_bins(value) %}
   when {{ value }} = 'NaN'::float8 then -2
   when {{ value }} = 'Infinity'::float8 then -3
   when {{ value }} = '-Infinity'::float8 then -4
-{% endif %}
-{% for e in edges %}
-  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
-{% endfor %}
-  else {{ edges | length }} end
 {% endmacro %}
-{% macro spark__numeric_bin(value, edges, is_float) %}
-case when {{ value }} is null then -1
-{% if is_float %}
+{% macro spark__nonfinite_bins(value) %}
   when isnan({{ value }}) then -2
   when {{ value }} = double('inf') then -3
   when {{ value }} = double('-inf') then -4
-{% endif %}
-{% for e in edges %}
-  when {{ value }} <= {{ literal(e) }} then {{ loop.index0 }}
-{% endfor %}
-  else {{ edges | length }} end
 {% endmacro %}
 
 {# Per bin: rows and the sum of the finite values (bin means give Wasserstein). #}
