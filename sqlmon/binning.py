@@ -57,6 +57,8 @@ class Histogram:
     population std of the window's finite values (numeric; Wasserstein normalisation).
     ``null``/``nan``/``posinf``/``neginf`` are data-quality counts, kept OUT of the drift
     statistics. ``new_values`` names categories never seen in the reference (for messages).
+    ``cutoff`` (categorical reference only): reference count of the most frequent value NOT kept,
+    the selection threshold ``stats.compare`` needs to avoid testing categories kept for luck.
     """
 
     counts: tuple[float, ...]
@@ -68,6 +70,7 @@ class Histogram:
     std: float | None = None
     labels: tuple[str, ...] | None = None
     new_values: tuple = ()
+    cutoff: float = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", tuple(self.counts))
@@ -104,7 +107,8 @@ class Profile:
     categorical/boolean: ``values`` are the kept categories in a deterministic order.
     ``n``, ``std``, ``min``, ``max`` describe the reference's finite (numeric) or non-NULL values;
     ``singletons`` = reference rows whose value occurs exactly once (Good–Turing estimate of the
-    share of never-seen categories). ``bins`` is the requested bin count.
+    share of never-seen categories); ``cutoff`` = reference count of the most frequent value
+    that was not kept (0 when all were kept). ``bins`` is the requested bin count.
     """
 
     kind: str
@@ -116,6 +120,7 @@ class Profile:
     min: float | None = None
     max: float | None = None
     singletons: int = 0
+    cutoff: int = 0
     version: int = PROFILE_VERSION
     _index: dict = field(default=None, init=False, repr=False, compare=False)
 
@@ -156,7 +161,7 @@ class Profile:
         """A JSON-ready dict; ``Profile.from_dict(p.to_dict()) == p`` (floats stay floats)."""
         return {"version": self.version, "kind": self.kind, "bins": self.bins, "n": self.n,
                 "std": self.std, "min": self.min, "max": self.max, "singletons": self.singletons,
-                "edges": list(self.edges), "values": list(self.values)}
+                "cutoff": self.cutoff, "edges": list(self.edges), "values": list(self.values)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Profile:
@@ -207,14 +212,18 @@ def categorical_profile(top_values, *, n: int, singletons: int, k: int = 50,
     """Keep the reference's top-k categories, each with ≥ ``min_share`` of the non-NULL rows.
 
     Ties are broken in Python by (-count, str(value)), never by the engine's collation, so every
-    engine keeps the same categories.
+    engine keeps the same categories. Pass at least k+1 top values: the best value NOT kept sets
+    ``cutoff``, the selection threshold that ``stats.compare`` corrects for.
 
     >>> categorical_profile([("b", 2), ("a", 3), ("c", 1), ("d", 1)], n=7, singletons=2, k=2).values
     ('a', 'b')
     """
-    ranked = sorted(((v, int(c)) for v, c in top_values if v is not None), key=lambda vc: (-vc[1], str(vc[0])))
+    ranked = sorted(((v, int(c)) for v, c in top_values if v is not None),
+                    key=lambda vc: (-vc[1], str(vc[0])))
     kept = [v for v, c in ranked if c > 0 and c >= min_share * n][:k]
-    return Profile(kind="categorical", values=tuple(kept), bins=k, n=int(n), singletons=int(singletons))
+    cutoff = max((c for v, c in ranked if v not in set(kept)), default=0)
+    return Profile(kind="categorical", values=tuple(kept), bins=k, n=int(n), singletons=int(singletons),
+                   cutoff=int(cutoff))
 
 
 def boolean_profile(*, n: int) -> Profile:
@@ -263,7 +272,8 @@ def assign_categorical(values, profile: Profile, reference_values=None) -> np.nd
     non-kept value counts as ``other``. Boolean profiles accept only True/False/NULL.
     """
     arr = np.asarray(values, dtype=object if isinstance(values, list) else None).ravel()
-    null = np.fromiter((v is None for v in arr), bool, arr.size) if arr.dtype == object else np.zeros(arr.size, bool)
+    null = (np.fromiter((v is None for v in arr), bool, arr.size) if arr.dtype == object
+            else np.zeros(arr.size, bool))
     codes = np.full(arr.size, NULL, np.int64)
     present = arr[~null]
     try:
@@ -272,7 +282,8 @@ def assign_categorical(values, profile: Profile, reference_values=None) -> np.nd
         index: dict = {}
         inv = np.fromiter((index.setdefault(v, len(index)) for v in present), np.int64, present.size)
         uniq = list(index)
-    ref = None if reference_values is None else set(np.asarray(reference_values, dtype=object).ravel().tolist())
+    ref = (None if reference_values is None
+           else set(np.asarray(reference_values, dtype=object).ravel().tolist()))
     other, new = len(profile.values), len(profile.values) + 1
     lookup = np.empty(len(uniq), np.int64)
     for j, u in enumerate(uniq):
@@ -289,19 +300,21 @@ def categorical_histogram(kept_counts, *, other: float, new: float, null: float,
                           is_reference: bool, new_values=()) -> Histogram:
     """Assemble a categorical/boolean Histogram from bucket counts (numpy and SQL paths alike).
 
-    Good–Turing for the reference window: the ``new`` bucket's reference count is
-    ``profile.singletons`` (the expected count of never-seen values in a same-size sample), and
-    the singletons that were counted in ``other`` move out of it — so the reference total stays n
-    and a long-tailed column whose tail merely renews itself does not look like drift.
+    Good–Turing for the reference window: its ``new`` bucket holds the reference's singleton rows
+    (values seen exactly once, ``profile.singletons`` minus kept singletons) — the expected count
+    of never-seen values in a same-size sample — moved out of ``other`` so the total stays n.
+    The split is for reporting: ``stats.compare`` tests other + new as one bucket, because the
+    split is biased on sparse tails (a value seen once in the reference is expected less than
+    once in the next window) while the sum is not.
     """
     kept = [float(c) for c in kept_counts]
     if profile.kind == "boolean":
         return Histogram(counts=tuple(kept), null=null, labels=profile.labels)
     if is_reference:
-        other_singletons = profile.singletons - sum(1 for c in kept if c == 1)
-        other, new = max(other - other_singletons, 0.0), float(profile.singletons)
-    return Histogram(counts=tuple(kept) + (float(other), float(new)), null=null,
-                     labels=profile.labels, new_values=tuple(new_values))
+        new = float(min(max(profile.singletons - sum(1 for c in kept if c == 1), 0), other))
+        other = other - new
+    return Histogram(counts=tuple(kept) + (float(other), float(new)), null=null, labels=profile.labels,
+                     new_values=tuple(new_values), cutoff=profile.cutoff if is_reference else 0)
 
 
 # ----------------------------------------------------------------------------- numpy reference
@@ -350,7 +363,8 @@ def profile_numpy(x, bins: int = DEFAULT_BINS, kind: str | None = None, *, k: in
     f, null = _floats(arr)
     f = f[~null & np.isfinite(f)]
     if f.size == 0:
-        return numeric_profile([], n=0, std=None, vmin=None, vmax=None, distinct_count=0, top_values=[], bins=bins)
+        return numeric_profile([], n=0, std=None, vmin=None, vmax=None, distinct_count=0, top_values=[],
+                               bins=bins)
     uniq, cnt = np.unique(f, return_counts=True)
     order = np.lexsort((uniq, -cnt))[: 2 * bins + 1]
     return numeric_profile(quantile_edges(f, bins), n=f.size, std=_std(f), vmin=float(f.min()),

@@ -185,6 +185,7 @@ def test_categorical_top_k_is_deterministic():
     q = categorical_profile(top, n=1_025, singletons=1, k=50, min_share=0.002)
     assert "rare" not in q.values and q.values == ("z", "a", "b", "c")
     assert categorical_profile([(1, 5), ("1", 3)], n=8, singletons=0).values == (1, "1")
+    assert p.cutoff == 5 and q.cutoff == 1  # the best value left out: the selection threshold
 
 
 def test_other_and_new_need_the_reference_value_set():
@@ -221,7 +222,8 @@ def test_good_turing_keeps_long_tails_quiet():
     assert share_cur == pytest.approx(share_ref, abs=0.03) and share_ref > 0.05
     hist = categorical_histogram([5, 1], other=10, new=0, null=2, profile=Profile(
         kind="categorical", values=("a", "b"), singletons=4), is_reference=True)
-    assert hist.counts == (5.0, 1.0, 7.0, 4.0)  # 3 of the 4 singletons were in `other`
+    assert hist.counts == (5.0, 1.0, 7.0, 3.0)  # 3 of the 4 singletons were in `other`; total kept
+    assert hist.cutoff == 0 and p.cutoff > 0 and h_ref.cutoff == p.cutoff and h_cur.cutoff == 0
 
 
 def test_histogram_round_trips():

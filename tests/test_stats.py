@@ -323,3 +323,68 @@ def test_methods_registry_is_documented():
         assert m.name == name and m.statistic and m.assumes_bins and set(m.kinds) <= {
             "numeric", "discrete", "categorical", "boolean"}
         assert (m.metric_key == m.judged_key) == m.higher_is_drift  # p-value tests judge p, report the statistic
+
+
+# ----------------------------------------------------------------------------- the tested table
+
+
+def test_sparse_ordered_bins_are_pooled_with_neighbours():
+    ref = Histogram(counts=(100, 1, 1, 1, 100, 0, 2), sums=(0.0,) * 7, std=1.0)
+    cur = Histogram(counts=(100, 2, 0, 1, 100, 0, 1), sums=(0.0,) * 7, std=1.0)
+    r, c = stats.pooled_bins(ref, cur, "discrete")
+    # greedy from the left until a bin expects >= 5 rows per window; the sparse tail joins the last
+    assert r.tolist() == [100, 105] and c.tolist() == [100, 104]
+    # KS still sees every bin
+    res = stats.compare(ref, cur, "discrete")
+    assert res.stats["ks_stat"] == stats.ks(ref.counts, cur.counts)[0]
+
+
+def test_categorical_tested_table_guards_against_lucky_categories():
+    # kept: a (500), b (40), c (12); the best value left out had 10 reference rows
+    ref = Histogram(counts=(500, 40, 12, 300, 148), cutoff=10)
+    cur = Histogram(counts=(480, 45, 5, 310, 160))
+    r, c = stats.pooled_bins(ref, cur, "categorical")
+    # c is not safely above the cutoff: it joins other+new; a and b are tested on their own
+    assert r.tolist() == [500, 40, 12 + 300 + 148] and c.tolist() == [480, 45, 5 + 310 + 160]
+    everything = stats.pooled_bins(Histogram(counts=(500, 40, 12, 300, 148)), cur, "categorical")
+    assert everything[0].tolist() == [500, 40, 12, 448]
+
+
+@pytest.mark.slow
+def test_long_tail_does_not_alarm():
+    """2000 Zipf categories, top-50 kept: no-drift windows of 10k rows must not flag drift."""
+    weights = 1 / np.arange(1, 2001) ** 1.1
+    weights /= weights.sum()
+    flagged = 0
+    for seed in range(60):
+        g = np.random.default_rng(seed)
+        ref, cur = g.choice(2000, 10_000, p=weights), g.choice(2000, 10_000, p=weights)
+        profile = profile_numpy(ref, kind="categorical")
+        res = stats.compare(histogram_categorical_numpy(ref, profile),
+                            histogram_categorical_numpy(cur, profile, reference_values=ref), "categorical")
+        flagged += res.drifted
+        assert res.stats["new_share_cur"] == pytest.approx(res.stats["new_share_ref"], abs=0.02)
+    assert flagged <= 2
+
+
+def test_a_new_category_with_real_mass_is_drift():
+    g = np.random.default_rng(9)
+    ref = g.choice(list("abcdef"), 5_000)
+    cur = np.concatenate([g.choice(list("abcdef"), 4_500), np.full(500, "brand_new")])
+    profile = profile_numpy(ref)
+    res = stats.compare(histogram_categorical_numpy(ref, profile),
+                        histogram_categorical_numpy(cur, profile, reference_values=ref), "categorical")
+    assert res.drifted and res.stats["new_share_cur"] == pytest.approx(0.1) and res.stats["new_share_ref"] == 0
+    assert "new values: brand_new" in res.message
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:p-value (capped|floored)")
+def test_anderson_large_sample_branch():
+    """Above 10^5 rows the O(N) constant is replaced by its expansion: still equal to scipy."""
+    r, c = np.array([200_000, 300_000, 100_000]), np.array([190_000, 310_000, 110_000])
+    ids = np.arange(3)
+    expected = st.anderson_ksamp([np.repeat(ids, r), np.repeat(ids, c)], variant="midrank")
+    s, p = stats.anderson_ksamp(r, c)
+    assert s == pytest.approx(expected.statistic, rel=1e-6)
+    assert p == pytest.approx(float(np.clip(expected.pvalue, 0.001, 0.25)), rel=1e-6)
