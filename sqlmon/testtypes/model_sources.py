@@ -218,8 +218,8 @@ class CalibrationSource(Source):
 
 class HistogramSource(Source):
     """Per-label score histograms for ROC/PR AUC: `bins` equal-width bins over [0, 1] for the
-    window, `segment_bins` per segment. A bin whose labelled rows all share one score is a tie
-    group, as in scikit-learn; when every bin is, the result is exact (``mode: exact``)."""
+    window, `segment_bins` per segment. A bin pools its rows like tied scores (scikit-learn's rule
+    for ties); when every bin holds one score, the result is exact (``mode: exact``)."""
 
     def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
         return {"rows": ROWS, **_score_checks(m)}
@@ -231,17 +231,38 @@ class HistogramSource(Source):
                         segment_keys=(qs.score_bin_expr(m.score, p.segment_bins),))]
 
     def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.ScoreHistogram:
-        rows = c.grouped[0]
         bins = ctx.params.segment_bins if segment else ctx.params.bins
-        labelled = [r for r in rows if (r[1] or 0) + (r[2] or 0) > 0]
-        placed = [r for r in labelled if r[0] is not None]
-        if placed and all(0 <= r[0] < bins and r[3] == r[4] for r in placed):
-            h = qs.read_score_histogram([(r[0] if r[0] is None else r[3], r[1], r[2]) for r in labelled],
-                                        bins=None, score_column=m.score)
-        else:
-            h = qs.read_score_histogram([r[:3] for r in rows], bins=bins, score_column=m.score)
+        h = read_sparse_histogram(c.grouped[0], bins, m.score)
         bad = int(c.scalar.get("score_out_of_range") or 0)
         return dataclasses.replace(h, invalid=max(h.invalid, bad))
+
+
+def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.ScoreHistogram:
+    """``(bin, pos, neg, min_score, max_score)`` rows -> the non-empty bins in score order.
+
+    Empty bins add nothing to ROC AUC or average precision, so only the returned rows are kept
+    (no dense array of `bins` entries). When every non-empty bin holds a single score, the bins
+    are the distinct scores: exact mode, keyed by the score itself."""
+    acc: dict[Any, list[int]] = {}
+    invalid = null = 0
+    exact = True
+    for key, pos, neg, low, high in rows:
+        pos, neg = int(pos or 0), int(neg or 0)
+        if pos + neg == 0:
+            continue
+        if key is None:
+            null += pos + neg
+        elif not 0 <= key < bins:
+            invalid += pos + neg
+        else:
+            exact = exact and low == high
+            slot = acc.setdefault(key, [0, 0, low])
+            slot[0] += pos
+            slot[1] += neg
+    keys = sorted(acc)
+    pos_t, neg_t = tuple(acc[k][0] for k in keys), tuple(acc[k][1] for k in keys)
+    thresholds = tuple(float(acc[k][2]) for k in keys) if exact and keys else None
+    return q.ScoreHistogram(pos_t, neg_t, thresholds, invalid, null, score_column)
 
 
 SOURCES: dict[str, Source] = {"BinaryCounts": BinarySource(), "ScoreSums": ScoreSumSource(),
