@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from ..binning import (NAN, NEGINF, NULL, POSINF, Histogram, Profile, boolean_profile,
+from ..binning import (NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
                        categorical_histogram, categorical_profile, numeric_profile)
 from ..measures import Aggregates
 from .base import TestContext, is_float
@@ -66,7 +66,7 @@ def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int)
         return None
     parts = [ctx.reference.relation.sql("duckdb"),
              ctx.reference.condition.sql("duckdb") if ctx.reference.condition is not None else "",
-             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", "v1"]
+             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.2"]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
