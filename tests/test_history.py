@@ -309,3 +309,28 @@ def test_postgres_history_in_its_own_schema(tmp_path):
         with psycopg.connect(**params, autocommit=True) as con:
             con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             con.execute(f"DROP SCHEMA IF EXISTS {schema}_data CASCADE")
+
+
+def test_default_store_per_target_type(tmp_path):
+    """duckdb -> a DuckDB file, spark -> Parquet folder, postgres -> schema `sqlmon` (no connection needed)."""
+    from sqlmon.history_parquet import ParquetStore
+    from sqlmon.history_store import DuckDBStore, PostgresStore
+    from sqlmon.adapters import make_adapter
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "sqlmon_project.yml").write_text("name: p\nprofile: p\n")
+    outputs = {"duck": "type: duckdb\n      path: w.duckdb", "spark": "type: spark\n      method: session",
+               "pg": "type: postgres\n      host: 127.0.0.1"}
+    (root / "profiles.yml").write_text("p:\n  target: duck\n  outputs:\n" +
+                                       "".join(f"    {k}:\n      {v}\n" for k, v in outputs.items()))
+    expected = {"duck": (DuckDBStore, "target/sqlmon_history.duckdb"), "spark": (ParquetStore, "target/sqlmon_history"),
+                "pg": (PostgresStore, None)}
+    for name, (cls, rel) in expected.items():
+        project, _ = load(root, target=name)
+        h = open_history(project, make_adapter(project.target), write=False)
+        assert type(h.store) is cls
+        if rel:
+            assert h.store.path == root / rel
+        else:
+            assert h.store.describe() == "postgres schema sqlmon"
