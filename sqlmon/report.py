@@ -125,7 +125,9 @@ def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set, captio
     message = escape(r.get("message") or "")
     where = escape(r.get("location") or "")
     tags = " ".join(r.get("tags", []))
-    opened = " open" if charts and (status != "pass" or hist) else ""
+    # Open what deserves a look: a problem now, a drift overlay, or trouble in the plotted history.
+    troubled = any(p.as_of in anomalies or p.status in FLAGGED for p in points)
+    opened = " open" if charts and (status != "pass" or hist or troubled) else ""
     inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{where}</p>' if where else "") +
              ("".join(charts) if charts else ""))
     return (f'<details class="test" data-status="{status}" data-monitor="{escape(r["monitor"])}" '
