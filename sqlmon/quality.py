@@ -319,7 +319,9 @@ def _multiclass(c: MulticlassCounts, which: str, average: str) -> Metric:
                   "f1": 2 * tp[i] / (predicted[i] + support[i])}  # > 0: lab is in the union
                  for i, lab in enumerate(labels)]
     d = {"average": average, "labels": labels, "per_class": per_class,
-         "confusion_matrix": [[lab, pred, n] for (lab, pred), n in c.matrix.items()],
+         "confusion_matrix": [[lab, pred, n] for (lab, pred), n in  # in label order, whatever
+                              sorted(c.matrix.items(),   # order the engine returned its groups
+                                     key=lambda kv: (index[kv[0][0]], index[kv[0][1]]))],
          "unlabelled": c.unlabelled, "prediction_null": c.prediction_null}
     if which == "accuracy" or average == "micro":  # single-label: micro P = R = F1 = accuracy
         return _metric(float(tp.sum() / m.sum()), d)
