@@ -34,7 +34,7 @@ from .segments import Segment, SegmentParams, judge_segments, lockstep, segment_
 
 MIN_LABELLED = 100
 AUC_BINS = 100_000          # measured: README "Model-quality tests"
-SEGMENT_AUC_BINS = 1_000    # per segment: keeps the grouped answer small (segments x bins rows)
+SEGMENT_AUC_BINS = 10_000   # per segment: the grouped answer stays <= segments x bins rows
 
 
 class ModelParams(SegmentParams):
