@@ -3,7 +3,11 @@
 {# Timestamps and dates drift as numbers (seconds since the epoch). #}
 {% macro default__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}epoch({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
 {% macro postgres__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}extract(epoch from {{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
-{% macro spark__drift_value(column, column_kind) %}{% if column_kind in ('timestamp', 'date') %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
+{# Spark: unix_timestamp() drops the microseconds that epoch() and extract(epoch) keep; a cast to
+   DOUBLE is microseconds / 1e6 like DuckDB's epoch(), and (unlike unix_micros, which sqlglot
+   writes as DuckDB's EPOCH_US when this value is nested in a default__ macro) survives the trip
+   through the DuckDB dialect. #}
+{% macro spark__drift_value(column, column_kind) %}{% if column_kind == 'timestamp' %}cast({{ column }} as double){% elif column_kind == 'date' %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
 
 {# Reference profile of a numeric column: finite values only. #}
 {% macro default__numeric_profile(value, is_float, qs) %}
@@ -12,7 +16,7 @@ stddev_pop({{ finite(value, is_float) }}) AS std,
 min({{ finite(value, is_float) }}) AS vmin,
 max({{ finite(value, is_float) }}) AS vmax,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
-quantile_cont({{ finite(value, is_float) }}, [{{ literal(qs) }}]) AS quantiles
+quantile_cont({{ finite_double(value, is_float) }}, [{{ literal(qs) }}]) AS quantiles
 {% endmacro %}
 {% macro postgres__numeric_profile(value, is_float, qs) %}
 count({{ finite(value, is_float) }}) AS n,

@@ -1,10 +1,11 @@
 {# Column statistics over finite values (NULL, NaN and +-inf excluded). #}
 {% macro default__mean(column, is_float) %}avg({{ finite(column, is_float) }}) AS value{% endmacro %}
+{% macro spark__mean(column, is_float) %}avg({{ finite_double(column, is_float) }}) AS value{% endmacro %}
 {% macro default__stddev(column, is_float) %}stddev_samp({{ finite(column, is_float) }}) AS value{% endmacro %}
 {% macro default__min(column, is_float) %}min({{ finite(column, is_float) }}) AS value{% endmacro %}
 {% macro default__max(column, is_float) %}max({{ finite(column, is_float) }}) AS value{% endmacro %}
 
-{% macro default__quantile(column, q, is_float) %}quantile_cont({{ finite(column, is_float) }}, {{ literal(q) }}) AS value{% endmacro %}
+{% macro default__quantile(column, q, is_float) %}quantile_cont({{ finite_double(column, is_float) }}, {{ literal(q) }}) AS value{% endmacro %}
 {% macro postgres__quantile(column, q, is_float) %}percentile_cont({{ literal(q) }}) within group (order by {{ finite(column, is_float) }}) AS value{% endmacro %}
 {% macro spark__quantile(column, q, is_float) %}percentile({{ finite(column, is_float) }}, {{ literal(q) }}) AS value{% endmacro %}
 

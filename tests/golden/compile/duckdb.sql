@@ -609,7 +609,7 @@ SELECT
   MAX(EPOCH("ts")) AS "vmax",
   COUNT(DISTINCT EPOCH("ts")) AS "distinct_count",
   QUANTILE_CONT(
-    EPOCH("ts"),
+    CAST(EPOCH("ts") AS DOUBLE),
     [
       0.05,
       0.1,

@@ -409,7 +409,7 @@ WHERE
 
 -- g.x.mean
 SELECT
-  AVG(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `value`
+  AVG(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `value`
 FROM main.events
 WHERE
   country <> 'zz'
@@ -531,7 +531,7 @@ SELECT
   n AS n
 FROM (
   SELECT
-    UNIX_TIMESTAMP(TO_TIMESTAMP(`ts`, 'yyyy-M-d H:m:s')) AS v,
+    TRY_CAST(`ts` AS DOUBLE) AS v,
     COUNT(*) AS n
   FROM (
     SELECT
@@ -545,22 +545,22 @@ FROM (
       )
   ) AS sqlmon_relation
   WHERE
-    NOT UNIX_TIMESTAMP(TO_TIMESTAMP(`ts`, 'yyyy-M-d H:m:s')) IS NULL
+    NOT TRY_CAST(`ts` AS DOUBLE) IS NULL
   GROUP BY
-    UNIX_TIMESTAMP(TO_TIMESTAMP(`ts`, 'yyyy-M-d H:m:s'))
+    TRY_CAST(`ts` AS DOUBLE)
 ) AS sqlmon_values
 ORDER BY
   n DESC,
   v NULLS LAST
 LIMIT 41;
 SELECT
-  COUNT(UNIX_TIMESTAMP(`ts`)) AS `n`,
-  STDDEV_POP(UNIX_TIMESTAMP(`ts`)) AS `std`,
-  MIN(UNIX_TIMESTAMP(`ts`)) AS `vmin`,
-  MAX(UNIX_TIMESTAMP(`ts`)) AS `vmax`,
-  COUNT(DISTINCT UNIX_TIMESTAMP(`ts`)) AS `distinct_count`,
+  COUNT(CAST(`ts` AS DOUBLE)) AS `n`,
+  STDDEV_POP(CAST(`ts` AS DOUBLE)) AS `std`,
+  MIN(CAST(`ts` AS DOUBLE)) AS `vmin`,
+  MAX(CAST(`ts` AS DOUBLE)) AS `vmax`,
+  COUNT(DISTINCT CAST(`ts` AS DOUBLE)) AS `distinct_count`,
   PERCENTILE_APPROX(
-    UNIX_TIMESTAMP(`ts`),
+    CAST(`ts` AS DOUBLE),
     ARRAY(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     10000
   ) AS `quantiles`
