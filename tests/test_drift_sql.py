@@ -248,3 +248,26 @@ def test_drift_config_errors(proj):
     """)
     res = proj.run()
     assert res.exit_code == 2 and "did you mean 'ks'" in res.output and "monitors.yml:8" in res.output
+
+
+def test_baselines_persist_across_processes_and_pins(proj):
+    rng = np.random.default_rng(21)
+    load(proj, "pin", {"x": rng.normal(0, 1, 5000)}, {"x": rng.normal(0, 1, 5000)})
+    yaml = "              - name: x\n                tests: [drift]"
+    monitor(proj, "pin", yaml)
+    first = proj.api()
+    assert any("ref_pin" in q.sql for q in first.queries)
+    drift_passes._CACHE.clear()                       # a new process: only the history remembers
+    second = proj.api()
+    assert not any("ref_pin" in q.sql for q in second.queries)
+    assert second.results[0].metric == first.results[0].metric
+    assert proj.cli("baseline", "--monitor", "m").exit_code == 0
+    proj.sql("INSERT INTO ref_pin SELECT x + 5 FROM ref_pin")   # the reference data changes
+    drift_passes._CACHE.clear()
+    pinned = proj.api()
+    assert not any("ref_pin" in q.sql for q in pinned.queries)
+    assert pinned.results[0].details["pinned"] is True
+    monitor(proj, "pin", yaml.replace("[drift]", "[{drift: {bins: 10}}]"))   # a new definition
+    drift_passes._CACHE.clear()
+    redefined = proj.api()
+    assert any("ref_pin" in q.sql for q in redefined.queries)

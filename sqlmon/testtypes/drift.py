@@ -16,8 +16,8 @@ from ..errors import CompileError, ConfigError, did_you_mean
 from ..measures import Outcome
 from ..stats import METHODS, compare
 from .base import Params, Run, TestContext, TestType, lockstep
-from .drift_passes import (Baseline, CategoryPasses, NumericPasses, cached, drift_kind, profile_key,
-                           remember)
+from .drift_passes import (Baseline, CategoryPasses, NumericPasses, cached, definition_key, drift_kind,
+                           profile_key, remember, stored)
 
 
 class DriftParams(Params):
@@ -52,8 +52,8 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
     if kind == "unsupported":
         raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", where=ctx.test.location,
                            hint="set `kind: categorical` (or numeric) on the test, or cast the column in a view")
-    key = profile_key(ctx, col, kind, p.bins, p.k)
-    base = cached(key, p.refresh)
+    key, dkey = profile_key(ctx, col, kind, p.bins, p.k), definition_key(ctx, col, kind, p.bins, p.k)
+    base = cached(key, p.refresh) or (None if p.refresh else stored(ctx, dkey, key))
     notes: list[str] = []
     if kind == "numeric":
         passes = NumericPasses(ctx, col, p.bins)
@@ -61,7 +61,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
             profile = passes.profile((yield passes.profile_requests()))
             ref_rows, cur_rows = yield [passes.histogram_request(profile, ctx.reference),
                                         passes.histogram_request(profile, ctx.current)]
-            base = Baseline(profile, passes.histogram(ref_rows, profile, std=profile.std))
+            base = Baseline(profile, passes.histogram(ref_rows, profile, std=profile.std), key=key)
         else:
             cur_rows, = yield [passes.histogram_request(base.profile, ctx.current)]
         current = passes.histogram(cur_rows, base.profile)
@@ -74,6 +74,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
                 return Outcome(None, {}, f"{col.name}: {why}. Remove the test, or set `kind: categorical` "
                                          "to compare its top-k values anyway", status="error")
             base = cat.baseline(ref_rows)
+            base.key = key
         else:
             cur_rows, = yield [cat.counts_request(ctx.current)]
         if base.values is None and kind == "categorical":
@@ -91,7 +92,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
                "histogram": {"bins": list(base.profile.labels), "reference": list(base.histogram.counts),
                              "current": list(current.counts)},
                "new_values": [str(v) for v in current.new_values[:20]],
-               "profile": base.to_dict(), "profile_key": key}
+               "profile": base.to_dict(), "profile_key": dkey, "pinned": base.key != key}
     message = res.message + ("; " + "; ".join(notes) if notes else "")
     if res.skipped:
         return Outcome(None, details, message, status="skipped")

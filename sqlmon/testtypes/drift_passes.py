@@ -33,14 +33,16 @@ class Baseline:
     histogram: Histogram
     values: frozenset | None = None
 
+    key: str | None = None      # the exact profile_key it was computed under
+
     def to_dict(self) -> dict[str, Any]:
         return {"profile": self.profile.to_dict(), "histogram": self.histogram.to_dict(),
-                "values": None if self.values is None else sorted(self.values, key=str)}
+                "values": None if self.values is None else sorted(self.values, key=str), "key": self.key}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Baseline":
         return cls(Profile.from_dict(d["profile"]), Histogram.from_dict(d["histogram"]),
-                   None if d.get("values") is None else frozenset(d["values"]))
+                   None if d.get("values") is None else frozenset(d["values"]), d.get("key"))
 
 
 # In-process cache: profile key -> Baseline. The history store persists them across processes.
@@ -70,8 +72,32 @@ def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int)
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
+def definition_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int) -> str:
+    """Identity of the reference *as written* (not its resolved bounds): what a pinned baseline
+    (`sqlmon baseline`) stays valid for; editing the reference or the binning invalidates it."""
+    spec = ctx.monitor.reference.model_dump_json() if ctx.monitor.reference else ""
+    parts = [ctx.monitor.relation, ctx.monitor.where or "", spec, ctx.test.where or "", col.name, kind,
+             str(bins), str(k), f"v{PROFILE_VERSION}"]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
 def cached(key: str | None, refresh: bool) -> Baseline | None:
     return None if key is None or refresh else _CACHE.get(key)
+
+
+def stored(ctx: TestContext, dkey: str, key: str | None) -> Baseline | None:
+    """A baseline from the history store: a pinned one for this definition, else the latest
+    saved one if it was computed under exactly this key (a cache across processes)."""
+    history = ctx.history
+    if history is None:
+        return None
+    pinned = history.load_baseline(ctx.test.unique_id, dkey, pinned_only=True)
+    if pinned:
+        return Baseline.from_dict(pinned)
+    latest = history.load_baseline(ctx.test.unique_id, dkey)
+    if latest and key is not None and latest.get("key") == key:
+        return Baseline.from_dict(latest)
+    return None
 
 
 def remember(key: str | None, baseline: Baseline) -> None:
