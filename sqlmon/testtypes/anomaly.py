@@ -41,7 +41,7 @@ class AnomalyParams(Params):
     warn_sensitivity: float = Field(3.0, gt=0)
     error_sensitivity: float = Field(5.0, gt=0)
     min_abs_change: float = Field(0.0, ge=0)
-    min_rel_change: float | str = 0.0
+    min_rel_change: float | str = 0.01     # a change under 1% of |median| never alarms (constant histories)
     direction: Literal["both", "up", "down"] = "both"
     exclude_anomalies: bool = True
 
