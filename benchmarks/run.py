@@ -4,7 +4,7 @@
     python benchmarks/run.py --rows 50000000 --no-evidently      # on request
 
 Every measurement runs in its OWN subprocess (so peak RSS is per process) and is repeated
-`--repeat` times (default 3; Evidently `--evidently-repeat`, default 1 as one run takes minutes);
+`--repeat` times (default 3; Evidently `--evidently-repeat`, also 3: ~30-60 s each at 1M);
 the tables show the median and every run. Runs are interleaved (bare, sqlmon, ...) so a load
 spike on the machine hits all measurements alike. See benchmarks/README.md for what each number
 means. Data and projects come from benchmarks/generate.py (created here when missing).
@@ -105,6 +105,8 @@ def _classify(sql: str) -> str:
               else "cur" if gen.CUR_END in s else "all")
     if "quantile" in s:
         kind = "numeric profile"
+    elif "least(floor(" in s:
+        kind = "model score histogram"
     elif "sqlmon_values" in s and "over ()" in s:
         kind = "category counts"
     elif "sqlmon_values" in s:
@@ -443,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", nargs="+", default=["fused", "fused_windows", "unfused"],
                     choices=["fused", "fused_windows", "unfused"])
     ap.add_argument("--evidently-rows", type=int, nargs="*", default=[1_000_000])
-    ap.add_argument("--evidently-repeat", type=int, default=1)
+    ap.add_argument("--evidently-repeat", type=int, default=3)
     ap.add_argument("--evidently-timeout", type=float, default=900)
     ap.add_argument("--no-evidently", action="store_true")
     ap.add_argument("--timeout", type=float, default=600, help="per sqlmon / bare-scan process")
