@@ -171,13 +171,16 @@ def _start_session(target: dict[str, Any]):
     except ImportError:
         raise ConfigError("the spark target needs pyspark, which is not installed",
                           hint="pip install 'sqlmon[spark]'") from None
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     active = SparkSession.getActiveSession()
     if active is not None:     # a session the host process (or a test) already started
         return active, "active session"
 
     remote = target.get("remote")
     master = str(target.get("master") or "local[*]")
+    if str(remote or master).startswith("local"):
+        # A local engine binds to loopback unless told otherwise.  Not for a cluster master: its
+        # executors connect back to the driver, which must listen on a reachable address.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     conf: dict[str, str] = {"spark.sql.session.timeZone": "UTC",
                             "spark.ui.showConsoleProgress": "false"}
     if remote:

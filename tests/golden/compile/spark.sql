@@ -161,9 +161,7 @@ SELECT
   STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmax`,
-  COUNT(
-    DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
-  ) AS `distinct_count`,
+  APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
     ARRAY(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
@@ -210,9 +208,7 @@ SELECT
   STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmax`,
-  COUNT(
-    DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
-  ) AS `distinct_count`,
+  APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
     ARRAY(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
@@ -509,9 +505,7 @@ SELECT
   STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmax`,
-  COUNT(
-    DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
-  ) AS `distinct_count`,
+  APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
     ARRAY(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
@@ -558,7 +552,7 @@ SELECT
   STDDEV_POP(CAST(`ts` AS DOUBLE)) AS `std`,
   MIN(CAST(`ts` AS DOUBLE)) AS `vmin`,
   MAX(CAST(`ts` AS DOUBLE)) AS `vmax`,
-  COUNT(DISTINCT CAST(`ts` AS DOUBLE)) AS `distinct_count`,
+  APPROX_COUNT_DISTINCT(CAST(`ts` AS DOUBLE)) AS `distinct_count`,
   PERCENTILE_APPROX(
     CAST(`ts` AS DOUBLE),
     ARRAY(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
