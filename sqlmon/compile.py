@@ -56,7 +56,10 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
         current = window_scope(current_w, columns, dialect, monitor.location)
         reference, signal, ref_cols = None, None, None
         if reference_w is not None:
-            signal = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
+            # The warehouse's identity plus the relation's change signal: cached baselines never
+            # cross targets (dev/prod) and are dropped when the reference data changes.
+            change = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
+            signal = f"{adapter.describe()}|{change or ''}"
             ref_cols = columns if reference_w.relation == monitor.spec.relation else \
                 _schema(adapter, reference_w.relation, dialect, monitor.location)
             reference = window_scope(reference_w, ref_cols, dialect, monitor.location)

@@ -62,42 +62,49 @@ class TestContext:
         args.update(extra)
         return args
 
-    def aggregates(self, macro: str, scope: Scope | None = None, **extra: Any) -> Aggregates:
-        """Render a measure macro into named aggregates over `scope` (default: current window)."""
-        scope = scope or self.current
-        name, _ = self.macros.resolve(macro)
+    def _render(self, macro: str, **extra: Any) -> tuple[Any, dict[str, exp.Expression]]:
+        """Render `macro` with the test's parameters. An argument that is already a sqlglot tree
+        enters the macro as a placeholder column and is put back after parsing, so SQL never
+        round-trips through text in another dialect."""
         args = self.macro_args(**extra)
         if self.column is not None:
             args.setdefault("column", self.macros.quote(self.column.name, macro))
-        rendered = self.macros.render(macro, self.test.location, **args)
-        measures = parse_select_list(rendered.text, rendered.dialect, f"{self.test.location} (macro {name})")
+        trees: dict[str, exp.Expression] = {}
+        for key, value in list(args.items()):
+            if isinstance(value, exp.Expression):
+                trees[f"__sqlmon_arg_{key}__"] = value
+                args[key] = self.macros.quote(f"__sqlmon_arg_{key}__", macro)
+        return self.macros.render(macro, self.test.location, **args), trees
+
+    @staticmethod
+    def _restore(tree: exp.Expression, trees: dict[str, exp.Expression]) -> exp.Expression:
+        if not trees:
+            return tree
+        return tree.transform(lambda n: trees[n.name].copy()
+                              if isinstance(n, exp.Column) and n.name in trees else n)
+
+    def aggregates(self, macro: str, scope: Scope | None = None, **extra: Any) -> Aggregates:
+        """Render a measure macro into named aggregates over `scope` (default: current window)."""
+        rendered, trees = self._render(macro, **extra)
+        where = f"{self.test.location} (macro {rendered.macro})"
+        measures = {name: self._restore(e, trees)
+                    for name, e in parse_select_list(rendered.text, rendered.dialect, where).items()}
         for e in measures.values():
-            check_columns(e, self.column_names(), self.test.location, f"macro {name}")
-        return Aggregates(scope, measures)
+            check_columns(e, self.column_names(), self.test.location, f"macro {rendered.macro}")
+        return Aggregates(scope or self.current, measures)
 
     def expression(self, macro: str, **extra: Any) -> exp.Expression:
         """Render a macro that produces one SQL expression (a bin key, a derived value)."""
-        args = self.macro_args(**extra)
-        if self.column is not None:
-            args.setdefault("column", self.macros.quote(self.column.name, macro))
-        rendered = self.macros.render(macro, self.test.location, **args)
+        rendered, trees = self._render(macro, **extra)
         (tree,) = parse_select_list(f"{rendered.text} AS sqlmon_expr", rendered.dialect,
                                     f"{self.test.location} (macro {rendered.macro})").values()
-        return tree
-
-    def sql_for(self, tree: exp.Expression, macro: str) -> str:
-        """SQL text of a parsed expression in the dialect `macro` is written in (to nest it)."""
-        return tree.sql(self.macros.resolve(macro)[1])
+        return self._restore(tree, trees)
 
     def query(self, macro: str, scope: Scope | None = None, **extra: Any) -> Query:
         """Render a full-SELECT macro; `{{ relation }}` becomes the windowed relation."""
-        scope = scope or self.current
-        args = self.macro_args(relation=RELATION_PLACEHOLDER, **extra)
-        if self.column is not None:
-            args.setdefault("column", self.macros.quote(self.column.name, macro))
-        rendered = self.macros.render(macro, self.test.location, **args)
+        rendered, trees = self._render(macro, relation=RELATION_PLACEHOLDER, **extra)
         tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
-        return Query(windowed(tree, scope), rendered.macro)
+        return Query(windowed(self._restore(tree, trees), scope or self.current), rendered.macro)
 
     def condition(self, text: str) -> exp.Expression:
         cond = parse_condition(text, self.sql_dialect, self.test.location)

@@ -17,7 +17,7 @@ from ..measures import Outcome
 from ..stats import METHODS, compare
 from .base import Params, Run, TestContext, TestType, lockstep
 from .drift_passes import (Baseline, CategoryPasses, NumericPasses, cached, definition_key, drift_kind,
-                           profile_key, remember, stored)
+                           pinned, profile_key, remember, stored)
 
 
 class DriftParams(Params):
@@ -53,7 +53,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
         raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", where=ctx.test.location,
                            hint="set `kind: categorical` (or numeric) on the test, or cast the column in a view")
     key, dkey = profile_key(ctx, col, kind, p.bins, p.k), definition_key(ctx, col, kind, p.bins, p.k)
-    base = cached(key, p.refresh) or (None if p.refresh else stored(ctx, dkey, key))
+    base = None if p.refresh else (pinned(ctx, dkey) or cached(key, False) or stored(ctx, dkey, key))
     notes: list[str] = []
     if kind == "numeric":
         passes = NumericPasses(ctx, col, p.bins)

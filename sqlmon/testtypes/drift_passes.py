@@ -85,19 +85,18 @@ def cached(key: str | None, refresh: bool) -> Baseline | None:
     return None if key is None or refresh else _CACHE.get(key)
 
 
+def pinned(ctx: TestContext, dkey: str) -> Baseline | None:
+    """The baseline pinned with `sqlmon baseline` for this reference definition, if any. Looked
+    up before any cache, so a pin takes effect in a long-lived process too."""
+    found = ctx.history.load_baseline(ctx.test.unique_id, dkey, pinned_only=True) if ctx.history else None
+    return Baseline.from_dict(found) if found else None
+
+
 def stored(ctx: TestContext, dkey: str, key: str | None) -> Baseline | None:
-    """A baseline from the history store: a pinned one for this definition, else the latest
-    saved one if it was computed under exactly this key (a cache across processes)."""
-    history = ctx.history
-    if history is None:
-        return None
-    pinned = history.load_baseline(ctx.test.unique_id, dkey, pinned_only=True)
-    if pinned:
-        return Baseline.from_dict(pinned)
-    latest = history.load_baseline(ctx.test.unique_id, dkey)
-    if latest and key is not None and latest.get("key") == key:
-        return Baseline.from_dict(latest)
-    return None
+    """The latest baseline saved in the history if it was computed under exactly this key
+    (a cache across processes)."""
+    latest = ctx.history.load_baseline(ctx.test.unique_id, dkey) if ctx.history else None
+    return Baseline.from_dict(latest) if latest and key is not None and latest.get("key") == key else None
 
 
 def remember(key: str | None, baseline: Baseline) -> None:
@@ -116,14 +115,11 @@ class NumericPasses:
         quoted = ctx.macros.quote(col.name, "drift_value")
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
-    def _v(self, macro: str) -> str:
-        return self.ctx.sql_for(self.value, macro)
-
     def profile_requests(self) -> list[Any]:
         qs = [i / self.bins for i in range(1, self.bins)]
-        return [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self._v("numeric_profile"),
+        return [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
                                     is_float=self.is_float, qs=qs),
-                self.ctx.query("top_values", self.ctx.reference, value=self._v("top_values"),
+                self.ctx.query("top_values", self.ctx.reference, value=self.value,
                                is_float=self.is_float, limit=2 * self.bins + 1)]
 
     def profile(self, answers: list[Any]) -> Profile:
@@ -135,9 +131,9 @@ class NumericPasses:
                                top_values=[(float(r["value"]), int(r["n"])) for r in top], bins=self.bins)
 
     def histogram_request(self, profile: Profile, scope: Any) -> Aggregates:
-        key = self.ctx.expression("numeric_bin", value=self._v("numeric_bin"), edges=list(profile.edges),
+        key = self.ctx.expression("numeric_bin", value=self.value, edges=list(profile.edges),
                                   is_float=self.is_float)
-        measures = self.ctx.aggregates("bin_measures", scope, value=self._v("bin_measures"),
+        measures = self.ctx.aggregates("bin_measures", scope, value=self.value,
                                        is_float=self.is_float).measures
         return Aggregates(scope.grouped(key), measures)
 

@@ -511,7 +511,7 @@ SELECT
   n AS n
 FROM (
   SELECT
-    CAST(TIME_TO_UNIX(`ts`) AS INT64) AS v,
+    unix_seconds(`ts`) AS v,
     COUNT(*) AS n
   FROM (
     SELECT
@@ -525,9 +525,9 @@ FROM (
       )
   ) AS sqlmon_relation
   WHERE
-    NOT CAST(TIME_TO_UNIX(`ts`) AS INT64) IS NULL
+    NOT unix_seconds(`ts`) IS NULL
   GROUP BY
-    CAST(TIME_TO_UNIX(`ts`) AS INT64)
+    unix_seconds(`ts`)
 ) AS sqlmon_values
 ORDER BY
   n DESC,

@@ -525,7 +525,7 @@ SELECT
   n AS n
 FROM (
   SELECT
-    TRY_CAST(`ts` AS DOUBLE) AS v,
+    CAST(`ts` AS DOUBLE) AS v,
     COUNT(*) AS n
   FROM (
     SELECT
@@ -539,9 +539,9 @@ FROM (
       )
   ) AS sqlmon_relation
   WHERE
-    NOT TRY_CAST(`ts` AS DOUBLE) IS NULL
+    NOT CAST(`ts` AS DOUBLE) IS NULL
   GROUP BY
-    TRY_CAST(`ts` AS DOUBLE)
+    CAST(`ts` AS DOUBLE)
 ) AS sqlmon_values
 ORDER BY
   n DESC,
