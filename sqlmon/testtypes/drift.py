@@ -58,7 +58,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
     if kind == "numeric":
         passes = NumericPasses(ctx, col, p.bins)
         if base is None:
-            profile = passes.profile((yield passes.profile_requests()))
+            profile = yield from passes.profile_run()
             ref_rows, cur_rows = yield [passes.histogram_request(profile, ctx.reference),
                                         passes.histogram_request(profile, ctx.current)]
             base = Baseline(profile, passes.histogram(ref_rows, profile, std=profile.std), key=key)

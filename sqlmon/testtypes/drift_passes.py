@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
+
+from sqlglot import exp
 
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
 from ..binning import (NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
@@ -21,6 +25,7 @@ from ..measures import Aggregates
 from .base import TestContext, is_float
 
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
+DISCRETE_PROBE = 3          # x bins: below this many (approximate) distinct values, list them all
 ID_LIKE_SHARE = 0.5         # more distinct values than this share of rows: an identifier
 
 
@@ -115,12 +120,30 @@ class NumericPasses:
         quoted = ctx.macros.quote(col.name, "drift_value")
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
-    def profile_requests(self) -> list[Any]:
+    def profile_run(self) -> Generator[list[Any], list[Any], Profile]:
+        """The profile pass: one aggregate row (n, std, min, max, distinct count, quantiles), then
+        the frequent values. Only a column that may be discrete (few distinct values) gets a
+        GROUP BY value; for a continuous one that GROUP BY has millions of groups and was a
+        quarter of a cold run (benchmarks/README.md), so its point masses are counted instead:
+        a value holding >= 1/bins of the rows spans a CDF step that contains a quantile point, so
+        only the quantile values can be such a value -- one equality sum each."""
         qs = [i / self.bins for i in range(1, self.bins)]
-        return [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
-                                    is_float=self.is_float, qs=qs),
-                self.ctx.query("top_values", self.ctx.reference, value=self.value,
-                               is_float=self.is_float, limit=2 * self.bins + 1)]
+        agg, = yield [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
+                                          is_float=self.is_float, qs=qs)]
+        if int(agg["distinct_count"] or 0) <= DISCRETE_PROBE * self.bins:
+            top, = yield [self.ctx.query("top_values", self.ctx.reference, value=self.value,
+                                         is_float=self.is_float, limit=2 * self.bins + 1)]
+        else:
+            candidates = sorted({float(q) for q in agg["quantiles"] or [] if q is not None and math.isfinite(float(q))})
+            measures = {f"c{i}": exp.Sum(this=exp.Case(ifs=[exp.If(this=exp.EQ(this=self.value.copy(),
+                                                                             expression=exp.convert(q)),
+                                                                  true=exp.Literal.number(1))],
+                                                       default=exp.Literal.number(0)))
+                        for i, q in enumerate(candidates)}
+            counts = (yield [Aggregates(self.ctx.reference, measures)])[0] if measures else {}
+            top = sorted(({"value": q, "n": int(counts.get(f"c{i}") or 0)} for i, q in enumerate(candidates)),
+                         key=lambda r: (-r["n"], r["value"]))
+        return self.profile([agg, top])
 
     def profile(self, answers: list[Any]) -> Profile:
         agg, top = answers

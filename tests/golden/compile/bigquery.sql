@@ -77,33 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -172,33 +145,6 @@ WHERE
   );
 
 -- g._.prediction_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
 SELECT
   count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
   stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
@@ -464,33 +410,6 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
-SELECT
   count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
   stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
@@ -506,33 +425,6 @@ WHERE
   );
 
 -- g.ts.ts_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    unix_seconds(`ts`) AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT unix_seconds(`ts`) IS NULL
-  GROUP BY
-    unix_seconds(`ts`)
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
 SELECT
   count(unix_seconds(`ts`)) AS `n`,
   stddev_pop(unix_seconds(`ts`)) AS `std`,

@@ -77,33 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN ISFINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN ISFINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN ISFINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -161,7 +134,7 @@ SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -196,38 +169,11 @@ WHERE
 
 -- g._.prediction_drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN ISFINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN ISFINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN ISFINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -510,38 +456,11 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN ISFINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN ISFINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN ISFINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -576,38 +495,11 @@ WHERE
 
 -- g.ts.ts_drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    EPOCH("ts") AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT EPOCH("ts") IS NULL
-  GROUP BY
-    EPOCH("ts")
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
   COUNT(EPOCH("ts")) AS "n",
   STDDEV_POP(EPOCH("ts")) AS "std",
   MIN(EPOCH("ts")) AS "vmin",
   MAX(EPOCH("ts")) AS "vmax",
-  COUNT(DISTINCT EPOCH("ts")) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(EPOCH("ts")) AS "distinct_count",
   QUANTILE_CONT(
     CAST(EPOCH("ts") AS DOUBLE),
     [

@@ -77,54 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -268,54 +220,6 @@ WHERE
   );
 
 -- g._.prediction_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
 SELECT
   COUNT(
     CASE
@@ -712,54 +616,6 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
-SELECT
   COUNT(
     CASE
       WHEN NOT "x" IN (
@@ -850,33 +706,6 @@ WHERE
   );
 
 -- g.ts.ts_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    EXTRACT(EPOCH FROM "ts") AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT EXTRACT(EPOCH FROM "ts") IS NULL
-  GROUP BY
-    EXTRACT(EPOCH FROM "ts")
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
 SELECT
   COUNT(EXTRACT(EPOCH FROM "ts")) AS "n",
   STDDEV_POP(EXTRACT(EPOCH FROM "ts")) AS "std",

@@ -77,42 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -340,42 +304,6 @@ WHERE
   );
 
 -- g._.prediction_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
 SELECT
   COUNT(
     CASE
@@ -830,42 +758,6 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END IS NULL
-  GROUP BY
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
-SELECT
   COUNT(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -1040,33 +932,6 @@ WHERE
   );
 
 -- g.ts.ts_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    EXTRACT(epoch_second FROM "ts") AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT EXTRACT(epoch_second FROM "ts") IS NULL
-  GROUP BY
-    EXTRACT(epoch_second FROM "ts")
-) AS sqlmon_values
-ORDER BY
-  n DESC NULLS LAST,
-  v
-LIMIT 41;
 SELECT
   COUNT(EXTRACT(epoch_second FROM "ts")) AS "n",
   STDDEV_POP(EXTRACT(epoch_second FROM "ts")) AS "std",

@@ -77,33 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -176,33 +149,6 @@ WHERE
   );
 
 -- g._.prediction_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `n`,
   STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
@@ -474,33 +420,6 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END IS NULL
-  GROUP BY
-    CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
-SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `n`,
   STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `vmin`,
@@ -520,33 +439,6 @@ WHERE
   );
 
 -- g.ts.ts_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CAST(`ts` AS DOUBLE) AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        `ts` >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CAST(`ts` AS DOUBLE) IS NULL
-  GROUP BY
-    CAST(`ts` AS DOUBLE)
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v NULLS LAST
-LIMIT 41;
 SELECT
   COUNT(CAST(`ts` AS DOUBLE)) AS `n`,
   STDDEV_POP(CAST(`ts` AS DOUBLE)) AS `std`,

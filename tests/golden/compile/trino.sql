@@ -77,33 +77,6 @@ FROM (
 -- g._.dataset_drift
 SELECT
   v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN IS_FINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN IS_FINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN IS_FINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
-  v AS value,
   n AS n,
   SUM(n) OVER () AS total,
   COUNT(*) OVER () AS distinct_count,
@@ -175,33 +148,6 @@ WHERE
   );
 
 -- g._.prediction_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN IS_FINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN IS_FINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN IS_FINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
 SELECT
   COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
   STDDEV_POP(CASE WHEN IS_FINITE("x") THEN "x" END) AS "std",
@@ -470,33 +416,6 @@ WHERE
 
 -- g.x.drift
 SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    CASE WHEN IS_FINITE("x") THEN "x" END AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT CASE WHEN IS_FINITE("x") THEN "x" END IS NULL
-  GROUP BY
-    CASE WHEN IS_FINITE("x") THEN "x" END
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
-SELECT
   COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
   STDDEV_POP(CASE WHEN IS_FINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmin",
@@ -515,33 +434,6 @@ WHERE
   );
 
 -- g.ts.ts_drift
-SELECT
-  v AS value,
-  n AS n
-FROM (
-  SELECT
-    TO_UNIXTIME("ts") AS v,
-    COUNT(*) AS n
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation
-  WHERE
-    NOT TO_UNIXTIME("ts") IS NULL
-  GROUP BY
-    TO_UNIXTIME("ts")
-) AS sqlmon_values
-ORDER BY
-  n DESC,
-  v
-LIMIT 41;
 SELECT
   COUNT(TO_UNIXTIME("ts")) AS "n",
   STDDEV_POP(TO_UNIXTIME("ts")) AS "std",
