@@ -173,17 +173,17 @@ def answers(pq: PlannedQuery, rows: list[tuple], requests: list[Any]) -> dict[in
     if pq.standalone:
         answer = [dict(zip(pq.names, r)) for r in rows]
         return {i: answer for i in pq.requests}
-    names = [f"g{i}" for i in range(pq.group_count)] + [e.alias_or_name for e in pq.select.expressions[pq.group_count:]]
-    dicts = [dict(zip(names, r)) for r in rows]
+    # Positions, not per-row dicts: a grouped answer (a 100,000-bin score histogram) has many rows.
+    position = {e.alias_or_name: j for j, e in enumerate(pq.select.expressions)}
+    groups = [(f"g{k}", k) for k in range(pq.group_count)]
     out: dict[int, Any] = {}
     for i in pq.requests:
-        slots = [(m, a) for (r, m, a) in pq.slots if r == i]
+        picks = groups + [(m, position[a]) for (r, m, a) in pq.slots if r == i]
         if pq.group_count:
-            out[i] = [{**{f"g{k}": d[f"g{k}"] for k in range(pq.group_count)}, **{m: d[a] for m, a in slots}}
-                      for d in dicts]
+            out[i] = [{name: row[j] for name, j in picks} for row in rows]
         else:
-            d = dicts[0] if dicts else {}
-            out[i] = {m: d.get(a) for m, a in slots}
+            row = rows[0] if rows else None
+            out[i] = {name: (row[j] if row is not None else None) for name, j in picks}
     return out
 
 
