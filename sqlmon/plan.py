@@ -177,10 +177,14 @@ def answers(pq: PlannedQuery, rows: list[tuple], requests: list[Any]) -> dict[in
     position = {e.alias_or_name: j for j, e in enumerate(pq.select.expressions)}
     groups = [(f"g{k}", k) for k in range(pq.group_count)]
     out: dict[int, Any] = {}
+    shared: dict[tuple, list[dict[str, Any]]] = {}     # identical slots (deduped measures): one list
     for i in pq.requests:
         picks = groups + [(m, position[a]) for (r, m, a) in pq.slots if r == i]
         if pq.group_count:
-            out[i] = [{name: row[j] for name, j in picks} for row in rows]
+            key = tuple(picks)
+            if key not in shared:
+                shared[key] = [{name: row[j] for name, j in picks} for row in rows]
+            out[i] = shared[key]
         else:
             row = rows[0] if rows else None
             out[i] = {name: (row[j] if row is not None else None) for name, j in picks}

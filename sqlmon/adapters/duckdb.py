@@ -74,11 +74,23 @@ class DuckDBAdapter(Adapter):
         import duckdb
 
         try:
-            rows = self.conn.cursor().execute(sql).fetchall()
+            cursor = self.conn.cursor().execute(sql)
+            rows = cursor.fetchall()
         except duckdb.Error as err:
             raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
         # DECIMAL sums come back as Decimal; statistics are floats (as on the other engines).
-        return [tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in rows]
+        # Only DECIMAL columns are touched: a score histogram has ~100,000 rows.
+        decimal = [j for j, d in enumerate(cursor.description or ()) if str(d[1]).upper().startswith("DECIMAL")]
+        if not decimal:
+            return rows
+        out = []
+        for r in rows:
+            r = list(r)
+            for j in decimal:
+                if isinstance(r[j], Decimal):
+                    r[j] = float(r[j])
+            out.append(tuple(r))
+        return out
 
     def relation_signal(self, table: exp.Table) -> str | None:
         # The database file changes (size, mtime) whenever any table in it is written.
