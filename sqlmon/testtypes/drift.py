@@ -7,7 +7,6 @@ threshold the verdict is the two-gate rule of DESIGN §6 (significant AND large)
 """
 from __future__ import annotations
 
-from typing import Any
 
 from pydantic import Field, field_validator
 
