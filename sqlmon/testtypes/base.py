@@ -250,6 +250,18 @@ def compare(current: Outcome, reference: Outcome, how: Any) -> Outcome:
                    f"current - reference = {current.metric:.6g} - {reference.metric:.6g}")
 
 
+class ShareTest(AggregateTest):
+    """A test whose macro returns `failing_count` and `row_count`: the metric is the failing
+    share, `failing` says what the failing rows do ("are NULL or missing"), and any failing row
+    fails by default."""
+
+    error_if: ClassVar[str | None] = "> 0"
+    failing: ClassVar[str]
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        return share(values["failing_count"], values["row_count"], self.failing)
+
+
 def share(part: Any, whole: Any, what: str) -> Outcome:
     """A failing-row share; an empty window is `skipped`, never a silent 0."""
     part, whole = int(part or 0), int(whole or 0)
@@ -259,5 +271,5 @@ def share(part: Any, whole: Any, what: str) -> Outcome:
     return Outcome(part / whole, details, f"{part} of {whole} rows {what}")
 
 
-__all__ = ["AggregateTest", "BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP",
+__all__ = ["AggregateTest", "ShareTest", "BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP",
            "TestContext", "TestType", "is_float", "share", "compare"]

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from ..measures import Outcome
-from .base import NUMERIC, STRING, AggregateTest, Params, TestContext, share
+from .base import NUMERIC, STRING, AggregateTest, Params, ShareTest, TestContext
 
 
 def _number(value: Any, what: str) -> Outcome:
@@ -74,25 +74,22 @@ class LengthParams(Params):
     max: int | None = Field(default=None, ge=0)
 
 
-class Length(AggregateTest):
+class Length(ShareTest):
     name, macro, kinds = "length", "length", (STRING,)
     Params = LengthParams
-    error_if = "> 0"
     metric = "share of rows whose string length is outside [min, max]"
+    failing = "have a length out of bounds"
 
     def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
-        out = share(values["failing_count"], values["row_count"], "have a length out of bounds")
+        out = super().finish(values, ctx)
         out.details.update(min_length=values["min_length"], max_length=values["max_length"])
         return out
 
 
-class NonfiniteShare(AggregateTest):
+class NonfiniteShare(ShareTest):
     name, macro, kinds = "nonfinite_share", "nonfinite_share", (NUMERIC,)
-    error_if = "> 0"
     metric = "share of rows that are NaN, +inf or -inf"
-
-    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
-        return share(values["failing_count"], values["row_count"], "are NaN or infinite")
+    failing = "are NaN or infinite"
 
 
 TYPES = [Mean, Stddev, Min, Max, Quantile, DistinctCount, DistinctShare, Length, NonfiniteShare]
