@@ -194,18 +194,18 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
 
 
 def _check_unique_ids(tests: list[TestSpec]) -> None:
-    seen: dict[str, TestSpec] = {}
-    for t in tests:
-        if t.unique_id in seen:
-            raise ConfigError(f"two tests share the id '{t.unique_id}' (the other is at {seen[t.unique_id].location})",
-                              where=t.location, hint="give one of them a distinct `name:`")
-        seen[t.unique_id] = t
+    _check_unique(tests, lambda t: t.unique_id, "two tests share the id", "give one of them a distinct `name:`")
 
 
 def _check_unique_names(monitors: list[Monitor]) -> None:
-    seen: dict[str, Monitor] = {}
-    for m in monitors:
-        if m.name in seen:
-            raise ConfigError(f"two monitors are named '{m.name}' (the other is at {seen[m.name].location})",
-                              where=m.location, hint="monitor names are unique across the project")
-        seen[m.name] = m
+    _check_unique(monitors, lambda m: m.name, "two monitors are named", "monitor names are unique across the project")
+
+
+def _check_unique(items: list[Any], key: Any, what: str, hint: str) -> None:
+    """The first item whose key repeats is an error naming both places."""
+    seen: dict[str, Any] = {}
+    for item in items:
+        k = key(item)
+        if k in seen:
+            raise ConfigError(f"{what} '{k}' (the other is at {seen[k].location})", where=item.location, hint=hint)
+        seen[k] = item

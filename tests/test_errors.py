@@ -263,3 +263,9 @@ def test_debug_flag_shows_traceback(proj):
     proj.monitors("version: 1\nmonitors:\n  - name: ev\n    relaton: x\n")
     res = CliRunner().invoke(main, ["--debug", "run", "--project-dir", str(proj.root)])
     assert res.exit_code == 2 and "Traceback" in res.output
+
+
+def test_duplicate_monitor_names(proj):
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [row_count]}]\n", "a.yml")
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [row_count]}]\n", "b.yml")
+    expect_error(proj.run(), "two monitors are named 'ev'", "a.yml", "b.yml", "unique across the project")
