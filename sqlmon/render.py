@@ -109,9 +109,6 @@ class Macros:
         raise CompileError(f"no macro '{name}' (looked for {self.adapter}__{name}, default__{name}, {name})",
                            hint=did_you_mean(name, self.modules) or "define it in the project's macros/ folder")
 
-    def has(self, name: str) -> bool:
-        return any(c in self.modules for c in (f"{self.adapter}__{name}", f"default__{name}", name))
-
     def render(self, name: str, where: str, **kwargs: Any) -> Rendered:
         """Render macro `name` (dispatched) with the keyword arguments it declares."""
         macro, dialect = self.resolve(name)

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, did_you_mean
-from .yamlio import YamlDict, key_path, locate
+from .yamlio import key_path, locate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -183,7 +183,3 @@ def _inner_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
-
-
-def is_yaml_mapping(value: Any) -> bool:
-    return isinstance(value, (dict, YamlDict))

@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from ..errors import CompileError, ConfigError
 from ..measures import Outcome, Scope
-from ..sql import and_all, column, literal, time_filter
+from ..sql import and_all, time_filter
 from .base import (DATE, NUMERIC, STRING, TIMESTAMP, AggregateTest, Params, Run, ShareTest, TestContext,
                    TestType, share)
 
@@ -249,4 +249,3 @@ class CustomSql(TestType):
 
 TYPES: list[type[TestType]] = [RowCount, Freshness, NotNull, Unique, AcceptedValues, Range, Regex, Expression,
                                Relationships, Schema, CustomSql]
-__all__ = ["TYPES", "column", "literal"]
