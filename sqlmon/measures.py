@@ -6,9 +6,12 @@ SELECT; each request gets back its own values, so fusion never changes an answer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlglot import exp
+
+from .sql import key as sql_key
 
 
 @dataclass(frozen=True)
@@ -19,11 +22,11 @@ class Scope:
     condition: exp.Expression | None = None
     group_by: tuple[exp.Expression, ...] = ()
 
-    @property
+    @cached_property          # frozen: computed once (the planner asks for it per request)
     def key(self) -> str:
-        cond = self.condition.sql("duckdb") if self.condition is not None else ""
-        groups = "|".join(g.sql("duckdb") for g in self.group_by)
-        return f"{self.relation.sql('duckdb')}#{cond}#{groups}"
+        cond = sql_key(self.condition) if self.condition is not None else ""
+        groups = "|".join(sql_key(g) for g in self.group_by)
+        return f"{sql_key(self.relation)}#{cond}#{groups}"
 
     def grouped(self, *group_by: exp.Expression) -> "Scope":
         return Scope(self.relation, self.condition, tuple(group_by))

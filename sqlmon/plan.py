@@ -16,7 +16,7 @@ from typing import Any
 from sqlglot import exp
 
 from .measures import Aggregates, Query
-from .sql import select_from
+from .sql import key as sql_key, select_from
 
 
 @dataclass
@@ -39,7 +39,7 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
     same_query: dict[str, PlannedQuery] = {}
     for i, req in enumerate(requests):
         if isinstance(req, Query):
-            key = req.select.sql("duckdb")
+            key = sql_key(req.select)
             if fuse and key in same_query:          # identical standalone queries run once
                 same_query[key].requests.append(i)
                 continue
@@ -61,11 +61,11 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
 
 def _scan_key(req: Aggregates) -> str:
     s = req.scope
-    return f"{s.relation.sql('duckdb')}#{'|'.join(g.sql('duckdb') for g in s.group_by)}"
+    return f"{sql_key(s.relation)}#{'|'.join(sql_key(g) for g in s.group_by)}"
 
 
 def _cond_key(req: Aggregates) -> str:
-    return req.scope.condition.sql("duckdb") if req.scope.condition is not None else ""
+    return sql_key(req.scope.condition) if req.scope.condition is not None else ""
 
 
 def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int) -> list[PlannedQuery]:
@@ -96,7 +96,7 @@ def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int)
 def _unique(conds: list[exp.Expression]) -> list[exp.Expression]:
     seen: dict[str, exp.Expression] = {}
     for c in conds:
-        seen.setdefault(c.sql("duckdb"), c.copy())
+        seen.setdefault(sql_key(c), c.copy())
     return [exp.paren(c) for c in seen.values()]
 
 
@@ -151,7 +151,7 @@ def _fuse(members: list[int], measures_of: Callable[[int], dict[str, exp.Express
     current = PlannedQuery(exp.select("1"), [], group_count=len(group_by))
     for i in members:
         for name, expr in measures_of(i).items():
-            key = expr.sql("duckdb")
+            key = sql_key(expr)
             if key not in by_sql:
                 if len(measures) >= max_expressions:     # split: the adapter's column limit
                     current.select = select_from(measures, relation, condition, group_by)

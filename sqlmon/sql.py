@@ -161,12 +161,21 @@ def render_literal(value: object, dialect: str) -> str:
 
 def select_from(measures: Mapping[str, exp.Expression], source: exp.Expression,
                 condition: exp.Expression | None, group_by: Iterable[exp.Expression] = ()) -> exp.Select:
+    # Each input is copied exactly once; the builders then work in place (copy=False): their
+    # default copies the whole SELECT at every step, which cost more than running a small query.
     group_by = list(group_by)
-    cols = [exp.alias_(g.copy(), f"g{i}", quoted=True) for i, g in enumerate(group_by)]
-    cols += [exp.alias_(e.copy(), name, quoted=True) for name, e in measures.items()]
-    q = exp.select(*cols).from_(source.copy())
+    cols = [exp.alias_(g.copy(), f"g{i}", quoted=True, copy=False) for i, g in enumerate(group_by)]
+    cols += [exp.alias_(e.copy(), name, quoted=True, copy=False) for name, e in measures.items()]
+    q = exp.select(*cols, copy=False).from_(source.copy(), copy=False)
     if condition is not None:
-        q = q.where(condition.copy())
+        q = q.where(condition.copy(), copy=False)
     if group_by:
-        q = q.group_by(*[g.copy() for g in group_by])
+        q = q.group_by(*[g.copy() for g in group_by], copy=False)
     return q
+
+
+def key(tree: exp.Expression) -> str:
+    """Canonical text of a tree, for comparing and deduplicating (never sent to a warehouse).
+    With sqlglot's defensive copy: generating without it rewrites some trees in place (DuckDB's
+    generator turns PERCENTILE_CONT ... WITHIN GROUP into QUANTILE_CONT in the shared tree)."""
+    return tree.sql("duckdb")

@@ -22,6 +22,7 @@ from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInf
 from ..binning import (NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
                        categorical_histogram, categorical_profile, numeric_profile)
 from ..measures import Aggregates
+from ..sql import key as sql_key
 from .base import TestContext, is_float
 
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
@@ -71,8 +72,8 @@ def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int)
     binning settings, plus the relation's change signal. None: no reference window."""
     if ctx.reference is None:
         return None
-    parts = [ctx.reference.relation.sql("duckdb"),
-             ctx.reference.condition.sql("duckdb") if ctx.reference.condition is not None else "",
+    parts = [sql_key(ctx.reference.relation),
+             sql_key(ctx.reference.condition) if ctx.reference.condition is not None else "",
              col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.2"]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 

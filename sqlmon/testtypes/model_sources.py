@@ -15,10 +15,12 @@ All SQL is built with sqlglot (:mod:`sqlmon.quality_sql`); the only per-engine a
 from __future__ import annotations
 
 import dataclasses
+from operator import itemgetter
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlglot import exp
 
 from .. import quality as q
@@ -90,8 +92,13 @@ class Collected:
     grouped: list[list[tuple]] = field(default_factory=list)
 
 
-def _tuple(row: dict[str, Any], offset: int, n_keys: int, measures: dict) -> tuple:
-    return (*(row[f"g{offset + k}"] for k in range(n_keys)), *(row[m] for m in measures))
+def _tuples(rows: list[dict[str, Any]], offset: int, n_keys: int, measures: dict) -> list[tuple]:
+    """Answer rows -> ``(key..., measure...)`` tuples (a score histogram has ~100,000 rows)."""
+    names = [f"g{offset + k}" for k in range(n_keys)] + list(measures)
+    if len(names) == 1:
+        return [(r[names[0]],) for r in rows]
+    get = itemgetter(*names)
+    return [get(r) for r in rows]
 
 
 def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, exp.Expression],
@@ -122,12 +129,12 @@ def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, ex
     for j, (part, (overall, by_segment)) in enumerate(zip(parts, where)):
         if by_segment is not None:
             n_keys = len(part.keys if part.segment_keys is None else part.segment_keys)
-            for row in answers[by_segment]:
+            rows = answers[by_segment]
+            for row, values in zip(rows, _tuples(rows, ns, n_keys, part.measures)):
                 key = tuple(row[f"g{i}"] for i in range(ns))
-                per.setdefault(key, Collected({}, [[] for _ in parts])).grouped[j].append(
-                    _tuple(row, ns, n_keys, part.measures))
+                per.setdefault(key, Collected({}, [[] for _ in parts])).grouped[j].append(values)
         if overall is not None:
-            total.grouped.append([_tuple(r, 0, len(part.keys), part.measures) for r in answers[overall]])
+            total.grouped.append(_tuples(answers[overall], 0, len(part.keys), part.measures))
         else:   # additive measures: the overall rows are all the segment rows
             total.grouped.append([t for c in per.values() for t in c.grouped[j]])
     return total, per
@@ -242,27 +249,35 @@ def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.
 
     Empty bins add nothing to ROC AUC or average precision, so only the returned rows are kept
     (no dense array of `bins` entries). When every non-empty bin holds a single score, the bins
-    are the distinct scores: exact mode, keyed by the score itself."""
-    acc: dict[Any, list[int]] = {}
-    invalid = null = 0
-    exact = True
-    for key, pos, neg, low, high in rows:
-        pos, neg = int(pos or 0), int(neg or 0)
-        if pos + neg == 0:
-            continue
-        if key is None:
-            null += pos + neg
-        elif not 0 <= key < bins:
-            invalid += pos + neg
-        else:
-            exact = exact and low == high
-            slot = acc.setdefault(key, [0, 0, low])
-            slot[0] += pos
-            slot[1] += neg
-    keys = sorted(acc)
-    pos_t, neg_t = tuple(acc[k][0] for k in keys), tuple(acc[k][1] for k in keys)
-    thresholds = tuple(float(acc[k][2]) for k in keys) if exact and keys else None
-    return q.ScoreHistogram(pos_t, neg_t, thresholds, invalid, null, score_column)
+    are the distinct scores: exact mode, keyed by the score itself. Vectorised: a window has up
+    to `bins` (100,000) rows and roc_auc and pr_auc each read them."""
+    if not rows:
+        return q.ScoreHistogram((), (), None, 0, 0, score_column)
+    table = np.array(rows, dtype=object)
+    pos = table[:, 1].astype(np.float64)          # NULL sums -> nan -> 0 below
+    neg = table[:, 2].astype(np.float64)
+    pos, neg = np.nan_to_num(pos).astype(np.int64), np.nan_to_num(neg).astype(np.int64)
+    keys = table[:, 0]
+    is_null = np.equal(keys, None)
+    key = np.where(is_null, -1, keys).astype(np.float64)
+    n = pos + neg
+    kept = n > 0
+    null = int(n[kept & is_null].sum())
+    placed = kept & ~is_null & (key >= 0) & (key < bins)
+    invalid = int(n[kept & ~is_null].sum()) - int(n[placed].sum())
+    uniq, at = np.unique(key[placed], return_inverse=True)     # segment rows repeat a bin
+    pos_b, neg_b = np.zeros(len(uniq), np.int64), np.zeros(len(uniq), np.int64)
+    np.add.at(pos_b, at, pos[placed])
+    np.add.at(neg_b, at, neg[placed])
+    # exact: every bin holds one score (segment rows of one bin must agree on it too)
+    low, high = table[placed, 3].astype(np.float64), table[placed, 4].astype(np.float64)
+    lo_b, hi_b = np.full(len(uniq), np.inf), np.full(len(uniq), -np.inf)
+    np.minimum.at(lo_b, at, low)
+    np.maximum.at(hi_b, at, high)
+    exact = bool(len(uniq)) and bool(np.all(lo_b == hi_b))
+    thresholds = tuple(lo_b.tolist()) if exact else None
+    return q.ScoreHistogram(tuple(pos_b.tolist()), tuple(neg_b.tolist()), thresholds, invalid, null,
+                            score_column)
 
 
 SOURCES: dict[str, Source] = {"BinaryCounts": BinarySource(), "ScoreSums": ScoreSumSource(),
