@@ -9,38 +9,43 @@
    through the DuckDB dialect. #}
 {% macro spark__drift_value(column, column_kind) %}{% if column_kind == 'timestamp' %}cast({{ column }} as double){% elif column_kind == 'date' %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
 
-{# Reference profile of a numeric column: finite values only. The distinct count only decides
-   whether to list the values (a hint: the exact coverage test in binning decides discreteness),
-   so DuckDB uses approx_count_distinct -- an exact COUNT(DISTINCT) tripled the query's time.
-   Quantiles stay exact: approx_quantile gives different edges on every run. #}
-{% macro default__numeric_profile(value, is_float, qs) %}
+{# Reference profile of a numeric column, in two parts read in the same round. Over all the
+   reference's finite values: count, std, min, max (cheap aggregates, fused with the others). #}
+{% macro default__numeric_profile(value, is_float) %}
 count({{ finite(value, is_float) }}) AS n,
 stddev_pop({{ finite(value, is_float) }}) AS std,
 min({{ finite(value, is_float) }}) AS vmin,
-max({{ finite(value, is_float) }}) AS vmax,
-approx_count_distinct({{ finite(value, is_float) }}) AS distinct_count,
+max({{ finite(value, is_float) }}) AS vmax
+{% endmacro %}
+
+{# Over the profile sample (see profile_sample): the distinct count (it only decides whether to
+   list the values; binning's exact coverage test decides discreteness) and the quantiles on a
+   grid of 5 x bins - 1 points -- every 5th is a bin edge, and a value repeated over several grid
+   points is a point mass. #}
+{% macro default__numeric_quantiles(value, is_float, qs) %}
+count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 quantile_cont({{ finite_double(value, is_float) }}, [{{ literal(qs) }}]) AS quantiles
 {% endmacro %}
-{% macro postgres__numeric_profile(value, is_float, qs) %}
-count({{ finite(value, is_float) }}) AS n,
-stddev_pop({{ finite(value, is_float) }}) AS std,
-min({{ finite(value, is_float) }}) AS vmin,
-max({{ finite(value, is_float) }}) AS vmax,
+{% macro postgres__numeric_quantiles(value, is_float, qs) %}
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 percentile_cont(array[{{ literal(qs) }}]) within group (order by {{ finite(value, is_float) }}) AS quantiles
 {% endmacro %}
 {# Spark: approx_count_distinct, not count(distinct): with one DISTINCT aggregate in the query,
    Spark groups by the distinct value first and keeps a percentile_approx sketch per value --
-   measured 285 s instead of 9 s on 1.5M reference rows (benchmarks/SPARK.md). The profile needs
-   no exact count (binning.numeric_profile decides discreteness from the top values). #}
-{% macro spark__numeric_profile(value, is_float, qs) %}
-count({{ finite(value, is_float) }}) AS n,
-stddev_pop({{ finite(value, is_float) }}) AS std,
-min({{ finite(value, is_float) }}) AS vmin,
-max({{ finite(value, is_float) }}) AS vmax,
+   measured 285 s instead of 9 s on 1.5M reference rows (benchmarks/SPARK.md). #}
+{% macro spark__numeric_quantiles(value, is_float, qs) %}
 approx_count_distinct({{ finite(value, is_float) }}) AS distinct_count,
 percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
 {% endmacro %}
+
+{# The rows the quantiles are read from: a clause appended to `select * from <reference>`.
+   Empty (the default): every row, exact quantiles. DuckDB: a fixed-size reservoir sample with a
+   fixed seed -- the same rows on every run (measured: identical over repeated runs, 2 threads,
+   under load), all rows when the reference is smaller, and 20x cheaper than exact quantiles of
+   5M rows (benchmarks/README.md). Edges only need to be deterministic, not exact: both windows
+   are counted exactly on them. #}
+{% macro default__profile_sample(rows) %}{% endmacro %}
+{% macro duckdb__profile_sample(rows) %}using sample reservoir({{ rows }} rows) repeatable (42){% endmacro %}
 
 {# The most frequent finite values with their counts (detects discrete columns and point masses). #}
 {% macro default__top_values(relation, value, is_float, limit) %}

@@ -29,6 +29,7 @@ import numpy as np
 
 PROFILE_VERSION = 1
 DEFAULT_BINS = 20
+GRID = 5    # profile quantiles per bin: a grid of GRID x bins - 1 points; every GRID-th is an edge
 KINDS = ("numeric", "discrete", "categorical", "boolean")
 
 # Special bucket codes returned by the assign_* functions (never ordinary bin indices).
@@ -174,7 +175,8 @@ class Profile:
 
 
 def numeric_profile(quantiles, *, n: int, std: float | None, vmin: float | None, vmax: float | None,
-                    distinct_count: int, top_values, bins: int = DEFAULT_BINS) -> Profile:
+                    distinct_count: int, top_values, bins: int = DEFAULT_BINS,
+                    point_masses=()) -> Profile:
     """Bin edges for a numeric column from the reference's profile-pass aggregates.
 
     ``quantiles``: reference quantiles at 1/bins … (bins-1)/bins (approximate is fine: both
@@ -184,9 +186,10 @@ def numeric_profile(quantiles, *, n: int, std: float | None, vmin: float | None,
     Rules (DESIGN §6): if the top values cover all n rows with ≤ 2×bins distinct values, the
     column is *discrete*: one bin per value, exact statistics (constant columns land here too).
     ``distinct_count`` may be approximate, so the exact coverage test decides. Otherwise edges are
-    the deduplicated quantiles, plus, for each value holding ≥ 1/bins of the reference, the pair
-    ``nextafter(v, -inf), v`` so the bin ``(nextafter(v), v]`` holds exactly v (a point mass such
-    as 40% zeros does not smear into its neighbours, with `<=` tests only).
+    the deduplicated quantiles, plus, for each of ``point_masses`` (values holding about 1/bins
+    of the reference or more, see :func:`point_masses`), the pair ``nextafter(v, -inf), v`` so
+    the bin ``(nextafter(v), v]`` holds exactly v (a point mass such as 40% zeros does not smear
+    into its neighbours, with `<=` tests only).
 
     >>> numeric_profile([], n=8, std=0.0, vmin=3.0, vmax=3.0, distinct_count=1,
     ...                 top_values=[(3.0, 8)]).edges
@@ -201,10 +204,25 @@ def numeric_profile(quantiles, *, n: int, std: float | None, vmin: float | None,
         edges = [float(np.nextafter(values[0], -np.inf))] + values if values else []
         return Profile(kind="discrete", edges=tuple(edges), **common)
     edges = {float(q) for q in quantiles if q is not None and math.isfinite(float(q))}
-    for v, c in top:
-        if c * bins >= n:
-            edges.update((v, float(np.nextafter(v, -np.inf))))
+    for v in point_masses:
+        edges.update((float(v), float(np.nextafter(float(v), -np.inf))))
     return Profile(kind="numeric", edges=tuple(sorted(edges)), **common)
+
+
+def point_masses(grid, min_run: int) -> list[float]:
+    """Values that are the quantile at ``min_run`` or more consecutive points of an evenly spaced
+    quantile grid: a value holding a share s of the rows spans a CDF step of height s, so it is
+    the quantile at about s x (len(grid) + 1) grid points (4 of 99 points: about 4-5% or more).
+
+    >>> point_masses([0.0, 0.0, 0.0, 0.0, 1.5, 2.0, 2.0, 3.0], 4)
+    [0.0]
+    """
+    out, run = [], 0
+    for i, v in enumerate(grid):
+        run = run + 1 if i and v == grid[i - 1] else 1
+        if run == min_run:
+            out.append(float(v))
+    return out
 
 
 def categorical_profile(top_values, *, n: int, singletons: int, k: int = 50,
@@ -367,9 +385,11 @@ def profile_numpy(x, bins: int = DEFAULT_BINS, kind: str | None = None, *, k: in
                                bins=bins)
     uniq, cnt = np.unique(f, return_counts=True)
     order = np.lexsort((uniq, -cnt))[: 2 * bins + 1]
+    grid = np.quantile(f, [j / (GRID * bins) for j in range(1, GRID * bins)]).tolist()
     return numeric_profile(quantile_edges(f, bins), n=f.size, std=_std(f), vmin=float(f.min()),
                            vmax=float(f.max()), distinct_count=uniq.size,
-                           top_values=[(float(uniq[i]), int(cnt[i])) for i in order], bins=bins)
+                           top_values=[(float(uniq[i]), int(cnt[i])) for i in order], bins=bins,
+                           point_masses=point_masses(grid, GRID - 1))
 
 
 def _std(f: np.ndarray) -> float | None:

@@ -106,6 +106,16 @@ class TestContext:
         tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
         return Query(windowed(self._restore(tree, trees), scope or self.current), rendered.macro)
 
+    def sampled(self, scope: Scope, rows: int) -> Scope:
+        """`scope`'s rows as the adapter's `profile_sample` macro samples them (a fixed-size,
+        seeded sample where the engine has one), or `scope` itself when it renders nothing."""
+        rendered, _ = self._render("profile_sample", rows=rows)
+        if not rendered.text:
+            return scope
+        tree = parse_query(f"select * from {RELATION_PLACEHOLDER} {rendered.text}", rendered.dialect,
+                           self.test.location, f"macro {rendered.macro}")
+        return Scope(exp.Subquery(this=windowed(tree, scope), alias=exp.TableAlias(this=exp.to_identifier("sqlmon_sample"))))
+
     def condition(self, text: str) -> exp.Expression:
         cond = parse_condition(text, self.sql_dialect, self.test.location)
         check_columns(cond, self.column_names(), self.test.location, f"condition {text!r}")

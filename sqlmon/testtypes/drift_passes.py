@@ -16,11 +16,10 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlglot import exp
 
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from ..binning import (NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
-                       categorical_histogram, categorical_profile, numeric_profile)
+from ..binning import (GRID, NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
+                       categorical_histogram, categorical_profile, numeric_profile, point_masses)
 from ..measures import Aggregates
 from ..sql import key as sql_key
 from .base import TestContext, is_float
@@ -28,6 +27,7 @@ from .base import TestContext, is_float
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
 DISCRETE_PROBE = 3          # x bins: below this many (approximate) distinct values, list them all
 ID_LIKE_SHARE = 0.5         # more distinct values than this share of rows: an identifier
+PROFILE_SAMPLE_ROWS = 100_000   # rows the profile's quantiles are read from, where the engine samples
 
 
 @dataclass
@@ -74,7 +74,7 @@ def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int)
         return None
     parts = [sql_key(ctx.reference.relation),
              sql_key(ctx.reference.condition) if ctx.reference.condition is not None else "",
-             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.2"]
+             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.3"]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
@@ -122,37 +122,34 @@ class NumericPasses:
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
     def profile_run(self) -> Generator[list[Any], list[Any], Profile]:
-        """The profile pass: one aggregate row (n, std, min, max, distinct count, quantiles), then
-        the frequent values. Only a column that may be discrete (few distinct values) gets a
-        GROUP BY value; for a continuous one that GROUP BY has millions of groups and was a
-        quarter of a cold run (benchmarks/README.md), so its point masses are counted instead:
-        a value holding >= 1/bins of the rows spans a CDF step that contains a quantile point, so
-        only the quantile values can be such a value -- one equality sum each."""
-        qs = [i / self.bins for i in range(1, self.bins)]
-        agg, = yield [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
-                                          is_float=self.is_float, qs=qs)]
+        """The profile pass. One round: count, std, min and max over the whole reference, and
+        the distinct count and a grid of quantiles over the profile sample (both fused with the
+        other columns' into one query each). Only a column with few distinct values then lists
+        its values (exact, whole reference): a GROUP BY value of a continuous column has
+        millions of groups. Its point masses come from the grid instead: a value holding a share
+        s of the rows is the quantile at about s x GRID x bins consecutive grid points."""
+        qs = [i / (GRID * self.bins) for i in range(1, GRID * self.bins)]
+        sample = self.ctx.sampled(self.ctx.reference, PROFILE_SAMPLE_ROWS)
+        full, part = yield [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
+                                                is_float=self.is_float),
+                            self.ctx.aggregates("numeric_quantiles", sample, value=self.value,
+                                                is_float=self.is_float, qs=qs)]
+        agg = {**full, **part}
+        top: list[dict[str, Any]] = []
         if int(agg["distinct_count"] or 0) <= DISCRETE_PROBE * self.bins:
             top, = yield [self.ctx.query("top_values", self.ctx.reference, value=self.value,
                                          is_float=self.is_float, limit=2 * self.bins + 1)]
-        else:
-            candidates = sorted({float(q) for q in agg["quantiles"] or [] if q is not None and math.isfinite(float(q))})
-            measures = {f"c{i}": exp.Sum(this=exp.Case(ifs=[exp.If(this=exp.EQ(this=self.value.copy(),
-                                                                             expression=exp.convert(q)),
-                                                                  true=exp.Literal.number(1))],
-                                                       default=exp.Literal.number(0)))
-                        for i, q in enumerate(candidates)}
-            counts = (yield [Aggregates(self.ctx.reference, measures)])[0] if measures else {}
-            top = sorted(({"value": q, "n": int(counts.get(f"c{i}") or 0)} for i, q in enumerate(candidates)),
-                         key=lambda r: (-r["n"], r["value"]))
         return self.profile([agg, top])
 
     def profile(self, answers: list[Any]) -> Profile:
         agg, top = answers
-        quantiles = agg["quantiles"] or []
-        return numeric_profile([float(q) for q in quantiles if q is not None], n=int(agg["n"] or 0),
-                               std=_f(agg["std"]), vmin=_f(agg["vmin"]), vmax=_f(agg["vmax"]),
-                               distinct_count=int(agg["distinct_count"] or 0),
-                               top_values=[(float(r["value"]), int(r["n"])) for r in top], bins=self.bins)
+        raw = list(agg["quantiles"] or [])
+        grid = [float(q) for q in raw if q is not None and math.isfinite(float(q))]
+        edges = raw[GRID - 1::GRID] if len(raw) == GRID * self.bins - 1 else raw
+        return numeric_profile(edges, n=int(agg["n"] or 0), std=_f(agg["std"]), vmin=_f(agg["vmin"]),
+                               vmax=_f(agg["vmax"]), distinct_count=int(agg["distinct_count"] or 0),
+                               top_values=[(float(r["value"]), int(r["n"])) for r in top], bins=self.bins,
+                               point_masses=point_masses(grid, GRID - 1))
 
     def histogram_request(self, profile: Profile, scope: Any) -> Aggregates:
         key = self.ctx.expression("numeric_bin", value=self.value, edges=list(profile.edges),

@@ -130,12 +130,20 @@ ORDER BY
   n DESC
 LIMIT 10000;
 SELECT
-  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
-  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
-  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
-  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+SELECT
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
-  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
 WHERE
   country <> 'zz'
@@ -146,12 +154,20 @@ WHERE
 
 -- g._.prediction_drift
 SELECT
-  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
-  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
-  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
-  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+SELECT
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
-  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
 WHERE
   country <> 'zz'
@@ -410,12 +426,20 @@ WHERE
 
 -- g.x.drift
 SELECT
-  count(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `n`,
-  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
-  MIN(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmin`,
-  MAX(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `vmax`,
+  COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
+  MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
+  MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+SELECT
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
-  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 20) AS `quantiles`
+  approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
 WHERE
   country <> 'zz'
@@ -426,12 +450,20 @@ WHERE
 
 -- g.ts.ts_drift
 SELECT
-  count(unix_seconds(`ts`)) AS `n`,
-  stddev_pop(unix_seconds(`ts`)) AS `std`,
+  COUNT(unix_seconds(`ts`)) AS `n`,
+  STDDEV_POP(unix_seconds(`ts`)) AS `std`,
   MIN(unix_seconds(`ts`)) AS `vmin`,
-  MAX(unix_seconds(`ts`)) AS `vmax`,
+  MAX(unix_seconds(`ts`)) AS `vmax`
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    `ts` >= CAST('2024-01-02 00:00:00.000000' AS DATETIME)
+    AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
+  );
+SELECT
   count(DISTINCT unix_seconds(`ts`)) AS `distinct_count`,
-  approx_quantiles(unix_seconds(`ts`), 20) AS `quantiles`
+  approx_quantiles(unix_seconds(`ts`), 100) AS `quantiles`
 FROM main.events
 WHERE
   country <> 'zz'

@@ -132,28 +132,36 @@ LIMIT 10000;
 SELECT
   COUNT(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "n",
   STDDEV_POP(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "std",
   MIN(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "vmin",
   MAX(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
-  ) AS "vmax",
+  ) AS "vmax"
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+  );
+SELECT
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -166,7 +174,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.01
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.02
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.03
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.04
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.05
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.06
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.07
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.08
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.09
     ),
     APPROX_PERCENTILE(
       CASE
@@ -180,7 +244,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.11
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.12
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.13
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.14
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.15
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.16
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.17
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.18
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.19
     ),
     APPROX_PERCENTILE(
       CASE
@@ -194,7 +314,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.21
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.22
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.23
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.24
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.25
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.26
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.27
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.28
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.29
     ),
     APPROX_PERCENTILE(
       CASE
@@ -208,7 +384,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.31
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.32
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.33
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.34
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.35
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.36
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.37
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.38
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.39
     ),
     APPROX_PERCENTILE(
       CASE
@@ -222,7 +454,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.41
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.42
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.43
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.44
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.45
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.46
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.47
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.48
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.49
     ),
     APPROX_PERCENTILE(
       CASE
@@ -236,7 +524,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.51
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.52
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.53
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.54
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.55
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.56
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.57
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.58
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.59
     ),
     APPROX_PERCENTILE(
       CASE
@@ -250,7 +594,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.61
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.62
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.63
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.64
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.65
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.66
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.67
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.68
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.69
     ),
     APPROX_PERCENTILE(
       CASE
@@ -264,7 +664,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.71
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.72
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.73
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.74
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.75
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.76
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.77
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.78
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.79
     ),
     APPROX_PERCENTILE(
       CASE
@@ -278,7 +734,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.81
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.82
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.83
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.84
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.85
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.86
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.87
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.88
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.89
     ),
     APPROX_PERCENTILE(
       CASE
@@ -292,7 +804,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.91
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.92
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.93
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.94
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.95
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.96
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.97
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.98
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.99
     )
   ] AS "quantiles"
 FROM main.events
@@ -307,28 +875,36 @@ WHERE
 SELECT
   COUNT(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "n",
   STDDEV_POP(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "std",
   MIN(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "vmin",
   MAX(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
-  ) AS "vmax",
+  ) AS "vmax"
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+  );
+SELECT
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -341,7 +917,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.01
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.02
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.03
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.04
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.05
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.06
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.07
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.08
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.09
     ),
     APPROX_PERCENTILE(
       CASE
@@ -355,7 +987,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.11
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.12
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.13
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.14
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.15
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.16
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.17
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.18
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.19
     ),
     APPROX_PERCENTILE(
       CASE
@@ -369,7 +1057,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.21
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.22
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.23
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.24
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.25
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.26
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.27
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.28
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.29
     ),
     APPROX_PERCENTILE(
       CASE
@@ -383,7 +1127,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.31
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.32
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.33
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.34
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.35
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.36
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.37
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.38
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.39
     ),
     APPROX_PERCENTILE(
       CASE
@@ -397,7 +1197,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.41
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.42
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.43
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.44
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.45
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.46
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.47
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.48
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.49
     ),
     APPROX_PERCENTILE(
       CASE
@@ -411,7 +1267,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.51
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.52
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.53
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.54
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.55
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.56
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.57
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.58
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.59
     ),
     APPROX_PERCENTILE(
       CASE
@@ -425,7 +1337,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.61
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.62
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.63
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.64
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.65
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.66
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.67
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.68
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.69
     ),
     APPROX_PERCENTILE(
       CASE
@@ -439,7 +1407,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.71
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.72
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.73
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.74
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.75
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.76
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.77
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.78
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.79
     ),
     APPROX_PERCENTILE(
       CASE
@@ -453,7 +1477,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.81
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.82
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.83
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.84
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.85
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.86
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.87
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.88
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.89
     ),
     APPROX_PERCENTILE(
       CASE
@@ -467,7 +1547,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.91
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.92
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.93
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.94
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.95
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.96
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.97
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.98
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.99
     )
   ] AS "quantiles"
 FROM main.events
@@ -760,28 +1896,36 @@ WHERE
 SELECT
   COUNT(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "n",
   STDDEV_POP(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "std",
   MIN(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
   ) AS "vmin",
   MAX(
     CASE
-      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
-  ) AS "vmax",
+  ) AS "vmax"
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+  );
+SELECT
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -794,7 +1938,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.01
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.02
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.03
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.04
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.05
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.06
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.07
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.08
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.09
     ),
     APPROX_PERCENTILE(
       CASE
@@ -808,7 +2008,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.11
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.12
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.13
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.14
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.15
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.16
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.17
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.18
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.19
     ),
     APPROX_PERCENTILE(
       CASE
@@ -822,7 +2078,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.21
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.22
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.23
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.24
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.25
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.26
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.27
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.28
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.29
     ),
     APPROX_PERCENTILE(
       CASE
@@ -836,7 +2148,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.31
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.32
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.33
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.34
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.35
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.36
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.37
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.38
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.39
     ),
     APPROX_PERCENTILE(
       CASE
@@ -850,7 +2218,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.41
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.42
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.43
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.44
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.45
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.46
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.47
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.48
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.49
     ),
     APPROX_PERCENTILE(
       CASE
@@ -864,7 +2288,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.51
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.52
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.53
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.54
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.55
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.56
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.57
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.58
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.59
     ),
     APPROX_PERCENTILE(
       CASE
@@ -878,7 +2358,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.61
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.62
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.63
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.64
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.65
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.66
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.67
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.68
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.69
     ),
     APPROX_PERCENTILE(
       CASE
@@ -892,7 +2428,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.71
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.72
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.73
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.74
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.75
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.76
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.77
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.78
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.79
     ),
     APPROX_PERCENTILE(
       CASE
@@ -906,7 +2498,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.81
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.82
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.83
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.84
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.85
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.86
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.87
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.88
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.89
     ),
     APPROX_PERCENTILE(
       CASE
@@ -920,7 +2568,63 @@ SELECT
         WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
         THEN "x"
       END,
+      0.91
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.92
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.93
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.94
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
       0.95
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.96
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.97
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.98
+    ),
+    APPROX_PERCENTILE(
+      CASE
+        WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+        THEN "x"
+      END,
+      0.99
     )
   ] AS "quantiles"
 FROM main.events
@@ -936,28 +2640,116 @@ SELECT
   COUNT(EXTRACT(epoch_second FROM "ts")) AS "n",
   STDDEV_POP(EXTRACT(epoch_second FROM "ts")) AS "std",
   MIN(EXTRACT(epoch_second FROM "ts")) AS "vmin",
-  MAX(EXTRACT(epoch_second FROM "ts")) AS "vmax",
+  MAX(EXTRACT(epoch_second FROM "ts")) AS "vmax"
+FROM main.events
+WHERE
+  country <> 'zz'
+  AND (
+    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+  );
+SELECT
   COUNT(DISTINCT EXTRACT(epoch_second FROM "ts")) AS "distinct_count",
   [
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.01),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.02),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.03),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.04),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.05),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.06),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.07),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.08),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.09),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.1),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.11),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.12),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.13),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.14),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.15),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.16),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.17),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.18),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.19),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.2),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.21),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.22),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.23),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.24),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.25),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.26),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.27),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.28),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.29),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.3),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.31),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.32),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.33),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.34),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.35),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.36),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.37),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.38),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.39),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.4),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.41),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.42),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.43),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.44),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.45),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.46),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.47),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.48),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.49),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.5),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.51),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.52),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.53),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.54),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.55),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.56),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.57),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.58),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.59),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.6),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.61),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.62),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.63),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.64),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.65),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.66),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.67),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.68),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.69),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.7),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.71),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.72),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.73),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.74),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.75),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.76),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.77),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.78),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.79),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.8),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.81),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.82),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.83),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.84),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.85),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.86),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.87),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.88),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.89),
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.9),
-    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.95)
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.91),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.92),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.93),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.94),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.95),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.96),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.97),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.98),
+    APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.99)
   ] AS "quantiles"
 FROM main.events
 WHERE
