@@ -271,3 +271,32 @@ def test_baselines_persist_across_processes_and_pins(proj):
     drift_passes._CACHE.clear()
     redefined = proj.api()
     assert any("ref_pin" in q.sql for q in redefined.queries)
+
+
+def test_sampled_profile_is_deterministic_and_isolates_point_masses(proj, monkeypatch):
+    """A reference larger than the profile sample: edges come from a seeded sample, so two
+    independent runs bin identically, the edges sit near the exact quantiles, a 40% point mass
+    still gets its own bin, and both windows are still counted exactly on those edges."""
+    monkeypatch.setattr(drift_passes, "PROFILE_SAMPLE_ROWS", 20_000)
+    rng = np.random.default_rng(11)
+    zi = lambda n: np.where(rng.random(n) < 0.4, 0.0, rng.exponential(20, n))  # noqa: E731
+    ref = {"x": rng.normal(50, 10, N), "zi": zi(N)}
+    cur = {"x": rng.normal(50.5, 10, N), "zi": zi(N)}
+    load(proj, "sampled", ref, cur)
+    runs = []
+    for _ in range(2):
+        drift_passes._CACHE.clear()
+        runs.append(drift_results(proj, "sampled", {"x": "drift", "zi": "drift"}))
+    for k in ref:
+        first, second = (r[f"m.{k}.drift"]["details"] for r in runs)
+        assert first["profile"] == second["profile"] and first["stats"] == second["stats"]
+        profile = Profile.from_dict(first["profile"]["profile"])
+        assert first["histogram"]["reference"] == list(histogram_numpy(ref[k], profile).counts)
+        assert first["histogram"]["current"] == list(histogram_numpy(cur[k], profile).counts)
+        assert abs(first["stats"]["ks_stat"] - sps.ks_2samp(ref[k], cur[k]).statistic) <= 0.005
+    x_edges = Profile.from_dict(runs[0]["m.x.drift"]["details"]["profile"]["profile"]).edges
+    exact = np.quantile(ref["x"], [i / 20 for i in range(1, 20)])
+    assert len(x_edges) == 19 and np.max(np.abs(np.array(x_edges) - exact)) < 0.05 * 10   # < 0.05 std
+    assert np.any(np.array(x_edges) != exact)          # ... and they did come from the sample
+    zi_edges = Profile.from_dict(runs[0]["m.zi.drift"]["details"]["profile"]["profile"]).edges
+    assert 0.0 in zi_edges and float(np.nextafter(0.0, -np.inf)) in zi_edges
