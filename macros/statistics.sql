@@ -14,12 +14,12 @@
 
 {% macro default__length(column, min, max) %}
 count(*) AS row_count,
-sum(case when {{ column }} is not null and ({% if min is not none %}length({{ column }}) < {{ literal(min) }}{% else %}false{% endif %} or {% if max is not none %}length({{ column }}) > {{ literal(max) }}{% else %}false{% endif %}) then 1 else 0 end) AS failing_count,
+count_if({{ column }} is not null and ({% if min is not none %}length({{ column }}) < {{ literal(min) }}{% else %}false{% endif %} or {% if max is not none %}length({{ column }}) > {{ literal(max) }}{% else %}false{% endif %})) AS failing_count,
 min(length({{ column }})) AS min_length,
 max(length({{ column }})) AS max_length
 {% endmacro %}
 
 {% macro default__nonfinite_share(column, is_float) %}
 count(*) AS row_count,
-{% if is_float %}sum(case when {{ is_nonfinite(column) }} then 1 else 0 end){% else %}0{% endif %} AS failing_count
+{% if is_float %}count_if({{ is_nonfinite(column) }}){% else %}0{% endif %} AS failing_count
 {% endmacro %}

@@ -7,7 +7,7 @@ multiclass confusion matrix). User values become literals through ``exp.convert`
 become identifiers (quoted when needed) -- nothing is spliced into SQL text.
 
 Portable means: executed on DuckDB, PostgreSQL and Spark SQL after ``.sql(dialect)``. Hence
-``SUM(CASE WHEN … THEN 1 ELSE 0 END)`` (not FILTER / COUNT_IF), ``LN`` (LOG differs per dialect),
+``COUNT_IF`` (sqlglot rewrites it where missing; not FILTER), ``LN`` (LOG differs per dialect),
 ``GREATEST/LEAST`` for clipping, ``VAR_POP`` for the label variance, ``CAST(… AS DOUBLE)`` before
 any division (PostgreSQL divides integers as integers), and every NULL guarded by a CASE before a
 ``LEAST``/``GREATEST`` (PostgreSQL and Spark ignore NULL arguments there). NaN scores compare
@@ -43,14 +43,11 @@ def _num(value: float) -> exp.Expression:
     return exp.cast(exp.Literal.number(repr(float(value))), exp.DataType.build("DOUBLE"))
 
 
-def _one_if(cond: exp.Expression) -> exp.Expression:
-    """CASE WHEN cond THEN 1 ELSE 0 END (a NULL condition counts 0)."""
-    return exp.Case(ifs=[exp.If(this=cond, true=exp.Literal.number(1))],
-                    default=exp.Literal.number(0))
-
-
 def _count_if(cond: exp.Expression) -> exp.Expression:
-    return exp.Sum(this=_one_if(cond))
+    """Rows where `cond` is true (a NULL condition counts 0). sqlglot writes COUNT_IF where the
+    engine has it (DuckDB: 15% cheaper than SUM(CASE), benchmarks/README.md) and
+    SUM(CASE WHEN … THEN 1 ELSE 0 END) where it does not (PostgreSQL)."""
+    return exp.CountIf(this=cond)
 
 
 def _case(cond: exp.Expression, then: exp.Expression, default: exp.Expression | None = None):

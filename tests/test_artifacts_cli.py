@@ -80,7 +80,7 @@ def test_cli_ls_compile_debug(proj):
     out = proj.cli("debug").output
     assert "connection: OK" in out and "duckdb" in out
     out = proj.cli("compile", "-s", "ev").output
-    assert "-- ev.cat.not_null" in out and 'SUM(CASE WHEN "cat" IS NULL' in out
+    assert "-- ev.cat.not_null" in out and 'COUNT_IF("cat" IS NULL' in out
     assert (proj.root / "target" / "compiled" / "ev" / "cat" / "not_null.sql").exists()
     res = proj.cli("compile", "-s", "ev", "--dialect", "postgres")
     assert "no_such_fn" in res.output.lower()

@@ -231,6 +231,13 @@ class AggregateTest(TestType):
     def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
         raise NotImplementedError
 
+    def request(self, ctx: TestContext, scope: Scope) -> Aggregates | Query:
+        """The measure macro over `scope` (fused with the other tests' aggregates)."""
+        return ctx.aggregates(self.macro, scope, **self.measure_args(ctx))
+
+    def values(self, answer: Any) -> dict[str, Any]:
+        return answer
+
     def run(self, ctx: TestContext) -> Run:
         self.check_column(ctx)
         scopes = [ctx.current]
@@ -239,8 +246,8 @@ class AggregateTest(TestType):
                 raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor '{ctx.monitor.name}'",
                                   where=ctx.test.location)
             scopes.append(ctx.reference)
-        answers = yield [ctx.aggregates(self.macro, s, **self.measure_args(ctx)) for s in scopes]
-        outcomes = [self.finish(a, ctx) for a in answers]
+        answers = yield [self.request(ctx, s) for s in scopes]
+        outcomes = [self.finish(self.values(a), ctx) for a in answers]
         return outcomes[0] if len(outcomes) == 1 else compare(outcomes[0], outcomes[1], ctx.test.compare)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import field_validator
 
 from ..errors import CompileError, ConfigError
-from ..measures import Outcome, Scope
+from ..measures import Outcome, Query, Scope
 from ..sql import and_all, time_filter
 from .base import (DATE, NUMERIC, STRING, TIMESTAMP, AggregateTest, Params, Run, ShareTest, TestContext,
                    TestType, share)
@@ -120,10 +120,20 @@ class AcceptedValuesParams(Params):
 
 
 class AcceptedValues(ShareTest):
+    """Its own GROUP BY query, not a fused aggregate: the IN list is then evaluated once per
+    distinct value instead of once per row (a 30-value IN on strings cost 0.14 s per 5M rows,
+    the GROUP BY 0.013 s; benchmarks/README.md), with the engine's own comparison semantics."""
+
     name, macro = "accepted_values", "accepted_values"
     Params = AcceptedValuesParams
     metric = "share of rows whose non-NULL value is not in `values`"
     failing = "have a value outside the accepted list"
+
+    def request(self, ctx: TestContext, scope: Scope) -> Query:
+        return ctx.query(self.macro, scope)
+
+    def values(self, answer: Any) -> dict[str, Any]:
+        return answer[0]
 
 
 class RangeParams(Params):

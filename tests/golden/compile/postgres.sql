@@ -500,15 +500,26 @@ WHERE
 
 -- g.cat.accepted_values
 SELECT
-  COUNT(*) AS "row_count",
-  SUM(CASE WHEN NOT "cat" IS NULL AND NOT "cat" IN ('a', 'b''c') THEN 1 ELSE 0 END) AS "failing_count"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-10 00:00:00.000000' AS TIMESTAMP)
-  );
+  COALESCE(SUM(n), 0) AS row_count,
+  COALESCE(SUM(CASE WHEN NOT v IS NULL AND NOT v IN ('a', 'b''c') THEN n ELSE 0 END), 0) AS failing_count
+FROM (
+  SELECT
+    "cat" AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-10 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    "cat"
+) AS sqlmon_values;
 
 -- g.cat.distinct_count
 SELECT

@@ -185,7 +185,7 @@ WHERE
 -- g.cat.not_null
 SELECT
   COUNT(*) AS "row_count",
-  SUM(CASE WHEN "cat" IS NULL THEN 1 ELSE 0 END) AS "failing_count"
+  COUNT_IF("cat" IS NULL) AS "failing_count"
 FROM main.events
 WHERE
   country <> 'zz'
@@ -196,15 +196,26 @@ WHERE
 
 -- g.cat.accepted_values
 SELECT
-  COUNT(*) AS "row_count",
-  SUM(CASE WHEN NOT "cat" IS NULL AND NOT "cat" IN ('a', 'b''c') THEN 1 ELSE 0 END) AS "failing_count"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-10 00:00:00.000000' AS TIMESTAMP)
-  );
+  COALESCE(SUM(n), 0) AS row_count,
+  COALESCE(SUM(CASE WHEN NOT v IS NULL AND NOT v IN ('a', 'b''c') THEN n ELSE 0 END), 0) AS failing_count
+FROM (
+  SELECT
+    "cat" AS v,
+    COUNT(*) AS n
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-10 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation
+  GROUP BY
+    "cat"
+) AS sqlmon_values;
 
 -- g.cat.distinct_count
 SELECT
@@ -232,15 +243,9 @@ WHERE
 -- g.cat.length
 SELECT
   COUNT(*) AS "row_count",
-  SUM(
-    CASE
-      WHEN NOT "cat" IS NULL AND (
-        LENGTH("cat") < 1 OR LENGTH("cat") > 3
-      )
-      THEN 1
-      ELSE 0
-    END
-  ) AS "failing_count",
+  COUNT_IF(NOT "cat" IS NULL AND (
+    LENGTH("cat") < 1 OR LENGTH("cat") > 3
+  )) AS "failing_count",
   MIN(LENGTH("cat")) AS "min_length",
   MAX(LENGTH("cat")) AS "max_length"
 FROM main.events
@@ -332,13 +337,7 @@ LIMIT 10000;
 -- g.country.regex
 SELECT
   COUNT(*) AS "row_count",
-  SUM(
-    CASE
-      WHEN NOT "country" IS NULL AND NOT REGEXP_LIKE("country", '^[A-Z]{2}$')
-      THEN 1
-      ELSE 0
-    END
-  ) AS "failing_count"
+  COUNT_IF(NOT "country" IS NULL AND NOT REGEXP_LIKE("country", '^[A-Z]{2}$')) AS "failing_count"
 FROM main.events
 WHERE
   country <> 'zz'
@@ -350,9 +349,9 @@ WHERE
 -- g.x.range
 SELECT
   COUNT(*) AS "row_count",
-  SUM(CASE WHEN NOT "x" IS NULL AND (
+  COUNT_IF(NOT "x" IS NULL AND (
     "x" < 0.0 OR "x" > 10.0
-  ) THEN 1 ELSE 0 END) AS "failing_count"
+  )) AS "failing_count"
 FROM main.events
 WHERE
   country <> 'zz'
@@ -419,9 +418,9 @@ WHERE
 -- g.x.nonfinite_share
 SELECT
   COUNT(*) AS "row_count",
-  SUM(CASE WHEN (
+  COUNT_IF((
     NOT IS_FINITE("x")
-  ) THEN 1 ELSE 0 END) AS "failing_count"
+  )) AS "failing_count"
 FROM main.events
 WHERE
   country <> 'zz'
