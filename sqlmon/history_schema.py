@@ -146,6 +146,8 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
     for r in rr.results:
         details = dict(r.details or {})
         profile = details.pop("profile", None)
+        # dataset_drift: one baseline per column (each keyed by its column's definition key)
+        per_column = details.pop("profiles", None) or []
         cur, ref = (r.windows or {}).get("current") or {}, (r.windows or {}).get("reference") or {}
         segment = _json(r.segment)
         metric = r.metric if r.metric is not None and math.isfinite(r.metric) else None
@@ -158,9 +160,11 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
             if n >= MAX_MEASUREMENTS:
                 break
             rows["measurements"].append((rr.invocation_id, as_of, r.unique_id, name, window, segment, bin_, value))
-        if isinstance(profile, dict) and details.get("profile_key"):
-            rows["baselines"].append((r.monitor, r.unique_id, str(details["profile_key"]), _json(profile), False,
-                                      rr.invocation_id, naive_utc(rr.finished_at)))
+        saved = [(details.get("profile_key"), profile)] + [(b.get("profile_key"), b.get("profile")) for b in per_column]
+        for key, prof in saved:
+            if isinstance(prof, dict) and key:
+                rows["baselines"].append((r.monitor, r.unique_id, str(key), _json(prof), False,
+                                          rr.invocation_id, naive_utc(rr.finished_at)))
     return rows
 
 
@@ -188,7 +192,7 @@ def measurements(details: dict[str, Any]) -> Iterator[tuple[str, str, str | None
                     if _finite(value):
                         yield "histogram", window, str(label), float(value)
     for path, value in _flatten(details, ()):
-        if path[0] in ("histogram", "profile"):
+        if path[0] in ("histogram", "profile", "profiles"):
             continue
         window = next((w for p in path for w in WINDOWS if str(p).startswith(w)), "current")
         yield ".".join(map(str, path)), window, None, float(value)

@@ -273,6 +273,22 @@ def test_baselines_persist_across_processes_and_pins(proj):
     assert any("ref_pin" in q.sql for q in redefined.queries)
 
 
+def test_dataset_drift_baselines_persist_across_processes(proj):
+    """dataset_drift keeps one baseline per column in the history, so a new process scans only
+    the current window (as `drift` does) and judges the same."""
+    rng = np.random.default_rng(5)
+    load(proj, "ds", {"a": rng.normal(0, 1, 5000), "b": rng.poisson(3, 5000).astype(float)},
+         {"a": rng.normal(0.3, 1, 5000), "b": rng.poisson(3, 5000).astype(float)})
+    monitor(proj, "ds", "              - name: a\n                tests: []", tests="dataset_drift")
+    first = proj.api()
+    assert any("ref_ds" in q.sql for q in first.queries)
+    drift_passes._CACHE.clear()                       # a new process: only the history remembers
+    second = proj.api()
+    assert not any("ref_ds" in q.sql for q in second.queries)
+    assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
+    assert {p["column"] for p in first.results[0].details["profiles"]} == {"a", "b"}
+
+
 def test_sampled_profile_is_deterministic_and_isolates_point_masses(proj, monkeypatch):
     """A reference larger than the profile sample: edges come from a seeded sample, so two
     independent runs bin identically, the edges sit near the exact quantiles, a 40% point mass

@@ -174,7 +174,11 @@ class DatasetDrift(TestType):
             return Outcome(None, {"columns": per_column}, "no column could be judged", status="skipped")
         share = drifted_weight / weight_sum
         drifted = sorted(c for c, d in per_column.items() if d["drifted"])
-        return Outcome(share, {"columns": per_column, "drifted_columns": drifted, "judged": weight_sum},
+        # every column's baseline, so the history can hand it to the next process (and pin it)
+        profiles = [{"column": c.name, "profile": o.details["profile"], "profile_key": o.details["profile_key"]}
+                    for c, o in zip(cols, outcomes) if "profile" in o.details]
+        return Outcome(share, {"columns": per_column, "drifted_columns": drifted, "judged": weight_sum,
+                               "profiles": profiles},
                        f"{len(drifted)} of {sum(1 for d in per_column.values() if d['status'] in ('pass', 'fail'))} "
                        f"columns drifted" + (f": {', '.join(drifted[:10])}" if drifted else ""))
 
