@@ -144,3 +144,18 @@ def test_readme_documents_every_test_type():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     missing = [name for name in TEST_TYPES if f"`{name}`" not in readme]
     assert not missing, f"test types missing from the README: {missing}"
+
+
+def test_sql_key_leaves_the_tree_unchanged():
+    """Keys are generated without a copy (speed): they must not rewrite shared trees."""
+    import sqlglot
+
+    from sqlmon.sql import key
+    for dialect, text in (("postgres", "select percentile_cont(array[0.1, 0.5]) within group (order by x) from t"),
+                          ("duckdb", "select quantile_cont(x, [0.1, 0.5]), count_if(x > 1), epoch(ts), x::float, "
+                                     "regexp_matches(s, 'a') from t using sample reservoir(10 rows) repeatable (42)"),
+                          ("spark", "select percentile_approx(x, array(0.1, 0.5), 10000), x rlike 'a' from t")):
+        tree = sqlglot.parse_one(text, read=dialect)
+        before = {d: tree.sql(d) for d in ("duckdb", "postgres", "spark")}
+        key(tree)
+        assert {d: tree.sql(d) for d in before} == before
