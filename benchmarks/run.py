@@ -104,11 +104,15 @@ def _classify(sql: str) -> str:
     window = ("ref+cur" if gen.REF_START in s and gen.CUR_END in s else "ref" if gen.REF_START in s
               else "cur" if gen.CUR_END in s else "all")
     if "quantile" in s:
-        kind = "numeric profile"
+        kind = "profile quantiles (sample)" if "using sample" in s else "profile quantiles"
+    elif "stddev_pop" in s:
+        kind = "profile n/std/min/max (+ fused aggregates)"
     elif "least(floor(" in s:
         kind = "model score histogram"
     elif "sqlmon_values" in s and "over ()" in s:
         kind = "category counts"
+    elif "sqlmon_values" in s and "not in (" in s:
+        kind = "accepted values"
     elif "sqlmon_values" in s:
         kind = "top values"
     elif "group by" in s:
