@@ -36,18 +36,22 @@ sum(case when {{ column }} is not null and not ({{ column }} rlike {{ literal(pa
 {% macro bigquery__drift_value(column, column_kind) %}{% if column_kind == 'timestamp' %}unix_seconds({{ column }}){% elif column_kind == 'date' %}unix_date({{ column }}) * 86400{% else %}{{ column }}{% endif %}{% endmacro %}
 
 {% macro snowflake__numeric_quantiles(value, is_float, qs) %}
+stddev_pop({{ finite(value, is_float) }}) AS std,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 array_construct({% for q in qs %}approx_percentile({{ finite(value, is_float) }}, {{ literal(q) }}){{ ", " if not loop.last }}{% endfor %}) AS quantiles
 {% endmacro %}
 {% macro bigquery__numeric_quantiles(value, is_float, qs) %}
+stddev_pop({{ finite(value, is_float) }}) AS std,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 approx_quantiles({{ finite(value, is_float) }}, {{ qs | length + 1 }}) AS quantiles
 {% endmacro %}
 {% macro trino__numeric_quantiles(value, is_float, qs) %}
+stddev_pop({{ finite(value, is_float) }}) AS std,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 approx_percentile({{ finite(value, is_float) }}, array[{{ literal(qs) }}]) AS quantiles
 {% endmacro %}
 {% macro databricks__numeric_quantiles(value, is_float, qs) %}
+stddev_pop({{ finite(value, is_float) }}) AS std,
 count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
 {% endmacro %}

@@ -106,7 +106,8 @@ class Profile:
     numeric/discrete: ``edges`` (strictly increasing finite floats); bin i is
     ``(edges[i-1], edges[i]]``, the first ``(-inf, edges[0]]``, the last ``(edges[-1], +inf)``.
     categorical/boolean: ``values`` are the kept categories in a deterministic order.
-    ``n``, ``std``, ``min``, ``max`` describe the reference's finite (numeric) or non-NULL values;
+    ``n``, ``std``, ``min``, ``max`` describe the reference's finite (numeric) or non-NULL values
+    (from SQL, ``std`` is that of the profile sample: every row up to its size);
     ``singletons`` = reference rows whose value occurs exactly once (Good–Turing estimate of the
     share of never-seen categories); ``cutoff`` = reference count of the most frequent value
     that was not kept (0 when all were kept). ``bins`` is the requested bin count.

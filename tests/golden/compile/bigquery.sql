@@ -131,7 +131,6 @@ ORDER BY
 LIMIT 10000;
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events
@@ -142,6 +141,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
   );
 SELECT
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
   approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
@@ -155,7 +155,6 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events
@@ -166,6 +165,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
   );
 SELECT
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
   approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
@@ -426,7 +426,6 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events
@@ -437,6 +436,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
   );
 SELECT
+  stddev_pop(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `std`,
   count(DISTINCT CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END) AS `distinct_count`,
   approx_quantiles(CASE WHEN NOT is_nan(`x`) AND NOT is_inf(`x`) THEN `x` END, 100) AS `quantiles`
 FROM main.events
@@ -450,7 +450,6 @@ WHERE
 -- g.ts.ts_drift
 SELECT
   COUNT(unix_seconds(`ts`)) AS `n`,
-  STDDEV_POP(unix_seconds(`ts`)) AS `std`,
   MIN(unix_seconds(`ts`)) AS `vmin`,
   MAX(unix_seconds(`ts`)) AS `vmax`
 FROM main.events
@@ -461,6 +460,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS DATETIME)
   );
 SELECT
+  stddev_pop(unix_seconds(`ts`)) AS `std`,
   count(DISTINCT unix_seconds(`ts`)) AS `distinct_count`,
   approx_quantiles(unix_seconds(`ts`), 100) AS `quantiles`
 FROM main.events

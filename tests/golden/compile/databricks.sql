@@ -131,7 +131,6 @@ ORDER BY
 LIMIT 10000;
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -142,6 +141,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   COUNT(
     DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
   ) AS `distinct_count`,
@@ -261,7 +261,6 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -272,6 +271,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   COUNT(
     DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
   ) AS `distinct_count`,
@@ -646,7 +646,6 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -657,6 +656,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   COUNT(
     DISTINCT CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END
   ) AS `distinct_count`,
@@ -776,7 +776,6 @@ WHERE
 -- g.ts.ts_drift
 SELECT
   COUNT(UNIX_TIMESTAMP(`ts`)) AS `n`,
-  STDDEV_POP(UNIX_TIMESTAMP(`ts`)) AS `std`,
   MIN(UNIX_TIMESTAMP(`ts`)) AS `vmin`,
   MAX(UNIX_TIMESTAMP(`ts`)) AS `vmax`
 FROM main.events
@@ -787,6 +786,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(UNIX_TIMESTAMP(`ts`)) AS `std`,
   COUNT(DISTINCT UNIX_TIMESTAMP(`ts`)) AS `distinct_count`,
   PERCENTILE_APPROX(
     UNIX_TIMESTAMP(`ts`),

@@ -131,7 +131,6 @@ ORDER BY
 LIMIT 10000;
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
-  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
@@ -142,6 +141,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
@@ -266,7 +266,6 @@ FROM (
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
-  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
@@ -277,6 +276,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
@@ -648,7 +648,6 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
-  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
@@ -659,6 +658,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
@@ -783,7 +783,6 @@ FROM (
 -- g.ts.ts_drift
 SELECT
   COUNT(EPOCH("ts")) AS "n",
-  STDDEV_POP(EPOCH("ts")) AS "std",
   MIN(EPOCH("ts")) AS "vmin",
   MAX(EPOCH("ts")) AS "vmax"
 FROM main.events
@@ -794,6 +793,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(EPOCH("ts")) AS "std",
   COUNT(DISTINCT EPOCH("ts")) AS "distinct_count",
   QUANTILE_CONT(
     CAST(EPOCH("ts") AS DOUBLE),

@@ -140,16 +140,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (
@@ -178,6 +168,16 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (
+        CAST('NaN' AS DOUBLE PRECISION),
+        CAST('Infinity' AS DOUBLE PRECISION),
+        CAST('-Infinity' AS DOUBLE PRECISION)
+      )
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (
@@ -319,16 +319,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (
@@ -357,6 +347,16 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (
+        CAST('NaN' AS DOUBLE PRECISION),
+        CAST('Infinity' AS DOUBLE PRECISION),
+        CAST('-Infinity' AS DOUBLE PRECISION)
+      )
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (
@@ -813,16 +813,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (
-        CAST('NaN' AS DOUBLE PRECISION),
-        CAST('Infinity' AS DOUBLE PRECISION),
-        CAST('-Infinity' AS DOUBLE PRECISION)
-      )
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (
@@ -851,6 +841,16 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (
+        CAST('NaN' AS DOUBLE PRECISION),
+        CAST('Infinity' AS DOUBLE PRECISION),
+        CAST('-Infinity' AS DOUBLE PRECISION)
+      )
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (
@@ -983,7 +983,6 @@ WHERE
 -- g.ts.ts_drift
 SELECT
   COUNT(EXTRACT(EPOCH FROM "ts")) AS "n",
-  STDDEV_POP(EXTRACT(EPOCH FROM "ts")) AS "std",
   MIN(EXTRACT(EPOCH FROM "ts")) AS "vmin",
   MAX(EXTRACT(EPOCH FROM "ts")) AS "vmax"
 FROM main.events
@@ -994,6 +993,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(EXTRACT(EPOCH FROM "ts")) AS "std",
   COUNT(DISTINCT EXTRACT(EPOCH FROM "ts")) AS "distinct_count",
   PERCENTILE_CONT(
     ARRAY[

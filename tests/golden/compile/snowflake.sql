@@ -136,12 +136,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
@@ -162,6 +156,12 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -879,12 +879,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
@@ -905,6 +899,12 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -1899,12 +1899,6 @@ SELECT
       THEN "x"
     END
   ) AS "n",
-  STDDEV_POP(
-    CASE
-      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
-      THEN "x"
-    END
-  ) AS "std",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
@@ -1925,6 +1919,12 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(
+    CASE
+      WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
+      THEN "x"
+    END
+  ) AS "std",
   COUNT(
     DISTINCT CASE
       WHEN NOT "x" IN (CAST('NaN' AS DOUBLE), CAST('inf' AS DOUBLE), CAST('-inf' AS DOUBLE))
@@ -2637,7 +2637,6 @@ WHERE
 -- g.ts.ts_drift
 SELECT
   COUNT(EXTRACT(epoch_second FROM "ts")) AS "n",
-  STDDEV_POP(EXTRACT(epoch_second FROM "ts")) AS "std",
   MIN(EXTRACT(epoch_second FROM "ts")) AS "vmin",
   MAX(EXTRACT(epoch_second FROM "ts")) AS "vmax"
 FROM main.events
@@ -2648,6 +2647,7 @@ WHERE
     AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(EXTRACT(epoch_second FROM "ts")) AS "std",
   COUNT(DISTINCT EXTRACT(epoch_second FROM "ts")) AS "distinct_count",
   [
     APPROX_PERCENTILE(EXTRACT(epoch_second FROM "ts"), 0.01),

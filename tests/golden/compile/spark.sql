@@ -131,7 +131,6 @@ ORDER BY
 LIMIT 10000;
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -142,6 +141,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
@@ -259,7 +259,6 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -270,6 +269,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
@@ -642,7 +642,6 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
-  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `std`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -653,6 +652,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `std`,
   APPROX_COUNT_DISTINCT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `distinct_count`,
   PERCENTILE_APPROX(
     CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END,
@@ -770,7 +770,6 @@ WHERE
 -- g.ts.ts_drift
 SELECT
   COUNT(CAST(`ts` AS DOUBLE)) AS `n`,
-  STDDEV_POP(CAST(`ts` AS DOUBLE)) AS `std`,
   MIN(CAST(`ts` AS DOUBLE)) AS `vmin`,
   MAX(CAST(`ts` AS DOUBLE)) AS `vmax`
 FROM main.events
@@ -781,6 +780,7 @@ WHERE
     AND `ts` < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
   );
 SELECT
+  STDDEV_POP(CAST(`ts` AS DOUBLE)) AS `std`,
   APPROX_COUNT_DISTINCT(CAST(`ts` AS DOUBLE)) AS `distinct_count`,
   PERCENTILE_APPROX(
     CAST(`ts` AS DOUBLE),
