@@ -18,13 +18,14 @@ max({{ finite(value, is_float) }}) AS vmax
 {% endmacro %}
 
 {# Over the profile sample (see profile_sample): the std (it scales Wasserstein; STDDEV_POP over
-   all rows was 85% of the cost of the part above), the distinct count (it only decides whether
-   to list the values; binning's exact coverage test decides discreteness) and the quantiles on
+   all rows was 85% of the cost of the part above), the distinct count (a hint that only decides
+   whether to list the values -- binning's exact coverage test decides discreteness -- so
+   approximate: HyperLogLog is order-independent, hence the same on every run) and the quantiles on
    a grid of 5 x bins - 1 points -- every 5th is a bin edge, and a value repeated over several
    grid points is a point mass. #}
 {% macro default__numeric_quantiles(value, is_float, qs) %}
 stddev_pop({{ finite(value, is_float) }}) AS std,
-count(distinct {{ finite(value, is_float) }}) AS distinct_count,
+approx_count_distinct({{ finite(value, is_float) }}) AS distinct_count,
 quantile_cont({{ finite_double(value, is_float) }}, [{{ literal(qs) }}]) AS quantiles
 {% endmacro %}
 {% macro postgres__numeric_quantiles(value, is_float, qs) %}

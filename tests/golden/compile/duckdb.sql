@@ -142,7 +142,7 @@ WHERE
   );
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -277,7 +277,7 @@ WHERE
   );
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -659,7 +659,7 @@ WHERE
   );
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
-  COUNT(DISTINCT CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
   QUANTILE_CONT(
     CASE WHEN ISFINITE("x") THEN "x" END,
     [
@@ -794,7 +794,7 @@ WHERE
   );
 SELECT
   STDDEV_POP(EPOCH("ts")) AS "std",
-  COUNT(DISTINCT EPOCH("ts")) AS "distinct_count",
+  APPROX_COUNT_DISTINCT(EPOCH("ts")) AS "distinct_count",
   QUANTILE_CONT(
     CAST(EPOCH("ts") AS DOUBLE),
     [
