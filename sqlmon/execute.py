@@ -161,7 +161,7 @@ def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: lis
 
 def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[Any], owners: list[tuple[str, int]],
              seconds: dict[int, float], index: int | None = None) -> dict[int, Any]:
-    sql = generate(pq.select, adapter.dialect)
+    sql = generate(pq.select, adapter.dialect, in_place=pq.owned)
     start = time.perf_counter()
     rows = adapter.execute(sql)
     spent = time.perf_counter() - start

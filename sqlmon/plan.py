@@ -28,6 +28,12 @@ class PlannedQuery:
     names: list[str] = field(default_factory=list)       # output column names (standalone queries)
 
     @property
+    def owned(self) -> bool:
+        """The planner built `select` itself (from copies), so nothing else holds it; a
+        standalone query's `select` is the request's own tree."""
+        return not self.standalone
+
+    @property
     def standalone(self) -> bool:
         return not self.slots
 

@@ -145,8 +145,11 @@ def and_all(conditions: Iterable[exp.Expression | None]) -> exp.Expression | Non
     return exp.and_(*[c.copy() for c in conds]) if conds else None
 
 
-def generate(tree: exp.Expression, dialect: str, pretty: bool = False) -> str:
-    return tree.sql(dialect=dialect, pretty=pretty)
+def generate(tree: exp.Expression, dialect: str, pretty: bool = False, in_place: bool = False) -> str:
+    """SQL text in `dialect`. `in_place` skips sqlglot's defensive deep copy (the generator may
+    rewrite the tree while spelling it): only for a tree generated once and then dropped, such as
+    a planned query."""
+    return tree.sql(dialect=dialect, pretty=pretty, copy=not in_place)
 
 
 def quote_identifier(name: str, dialect: str) -> str:
