@@ -105,13 +105,13 @@ def _classify(sql: str) -> str:
               else "cur" if gen.CUR_END in s else "all")
     if "quantile" in s:
         kind = "profile quantiles (sample)" if "using sample" in s else "profile quantiles"
-    elif "stddev_pop" in s:
-        kind = "profile n/std/min/max (+ fused aggregates)"
+    elif '"vmin"' in s:
+        kind = "profile n/min/max"
     elif "least(floor(" in s:
         kind = "model score histogram"
     elif "sqlmon_values" in s and "over ()" in s:
         kind = "category counts"
-    elif "sqlmon_values" in s and "not in (" in s:
+    elif "sqlmon_values" in s and "coalesce(sum(n)" in s:
         kind = "accepted values"
     elif "sqlmon_values" in s:
         kind = "top values"
