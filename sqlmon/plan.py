@@ -6,6 +6,7 @@ adapter policy, for engines that pay per scan) aggregates over *different filter
 relation share one scan too: each aggregate's argument is wrapped in `CASE WHEN <its filter>
 THEN ... END` and the WHERE becomes the OR of the filters. `fuse=False` gives one query per
 request -- the reference the fused plans are tested against (fusion must not change answers).
+With `isolate_distinct` (Spark) aggregates holding a DISTINCT fuse only with each other.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class PlannedQuery:
 
 
 def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000,
-         fuse_windows: bool = False) -> list[PlannedQuery]:
+         fuse_windows: bool = False, isolate_distinct: bool = False) -> list[PlannedQuery]:
     out: list[PlannedQuery] = []
     groups: dict[str, list[int]] = {}
     same_query: dict[str, PlannedQuery] = {}
@@ -53,6 +54,8 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
             out.append(same_query[key])
         else:
             key = (_scan_key(req) if fuse_windows else req.scope.key) if fuse else f"#{i}"
+            if isolate_distinct and any(e.find(exp.Distinct) for e in req.measures.values()):
+                key += "#distinct"          # an adapter policy: such requests fuse only among themselves
             groups.setdefault(key, []).append(i)
     for members in groups.values():
         conditions = {_cond_key(requests[i]) for i in members}

@@ -222,3 +222,18 @@ def test_window_fusion_and_threads_do_not_change_answers(proj):
     for rr in (windows, threaded):
         assert {r.unique_id: (r.status, r.metric, r.details) for r in rr.results} == expect
     assert len(windows.queries) < len(proj.api(write_artifacts=False, history=False).queries)
+
+
+def test_isolating_distinct_aggregates_does_not_change_answers(proj, monkeypatch):
+    """The Spark policy, tried on DuckDB: DISTINCT aggregates fuse only among themselves."""
+    from sqlmon.adapters.duckdb import DuckDBAdapter
+    proj.monitors(MIXED)
+    base = proj.api(write_artifacts=False, history=False)
+    monkeypatch.setattr(DuckDBAdapter, "isolate_distinct", True)
+    isolated = proj.api(write_artifacts=False, history=False)
+    assert {r.unique_id: (r.status, r.metric, r.details) for r in isolated.results} == \
+        {r.unique_id: (r.status, r.metric, r.details) for r in base.results}
+    assert len(isolated.queries) == len(base.queries) + 1
+    distinct = [q.sql.upper() for q in isolated.queries if "DISTINCT" in q.sql.upper()]
+    assert len(distinct) == 1 and "AVG(" not in distinct[0] and "COUNT(DISTINCT" in distinct[0]
+    assert any("AVG(" in q.sql.upper() and "DISTINCT" not in q.sql.upper() for q in isolated.queries)
