@@ -122,9 +122,9 @@ class NumericPasses:
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
     def profile_run(self) -> Generator[list[Any], list[Any], Profile]:
-        """The profile pass. One round: count, std, min and max over the whole reference, and
-        the distinct count and a grid of quantiles over the profile sample (both fused with the
-        other columns' into one query each). Only a column with few distinct values then lists
+        """The profile pass. One round: count, min and max over the whole reference, and the
+        std, the distinct count and a grid of quantiles over the profile sample (both fused with
+        the other columns' into one query each). Only a column with few distinct values then lists
         its values (exact, whole reference): a GROUP BY value of a continuous column has
         millions of groups. Its point masses come from the grid instead: a value holding a share
         s of the rows is the quantile at about s x GRID x bins consecutive grid points."""
