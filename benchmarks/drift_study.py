@@ -115,7 +115,7 @@ def accuracy(seeds: int, n: int = 100_000) -> None:
                 profile = profile_numpy(ref)
                 h_ref, h_cur = histogram_numpy(ref, profile), histogram_numpy(cur, profile)
                 raw_d, raw_w = ks_2samp(ref, cur).statistic, wasserstein_norm_raw(ref, cur)
-                w = wasserstein(h_ref.counts, h_ref.sums, h_cur.counts, h_cur.sums, h_ref.std)
+                w = wasserstein(h_ref, h_cur, h_ref.std)
                 rows.append((raw_d, ks(h_ref.counts, h_cur.counts)[0] - raw_d, raw_w, w / raw_w - 1))
             a = np.array(rows)
             print(f"| {column} | {change} | {a[:, 0].mean():.4f} | {a[:, 1].mean():+.5f} / {a[:, 1].min():+.5f} | "

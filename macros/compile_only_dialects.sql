@@ -56,23 +56,23 @@ count(distinct {{ finite(value, is_float) }}) AS distinct_count,
 percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
 {% endmacro %}
 
-{% macro snowflake__nonfinite_bins(value) %}
-  when {{ value }} = 'NaN'::float then -2
-  when {{ value }} = 'inf'::float then -3
-  when {{ value }} = '-inf'::float then -4
+{% macro snowflake__nonfinite_counts(value) %}
+count_if({{ value }} = 'NaN'::float) AS nan,
+count_if({{ value }} = 'inf'::float) AS posinf,
+count_if({{ value }} = '-inf'::float) AS neginf
 {% endmacro %}
-{% macro trino__nonfinite_bins(value) %}
-  when is_nan({{ value }}) then -2
-  when is_infinite({{ value }}) and {{ value }} > 0 then -3
-  when is_infinite({{ value }}) then -4
+{% macro trino__nonfinite_counts(value) %}
+count_if(is_nan({{ value }})) AS nan,
+count_if(is_infinite({{ value }}) and {{ value }} > 0) AS posinf,
+count_if(is_infinite({{ value }}) and {{ value }} < 0) AS neginf
 {% endmacro %}
-{% macro bigquery__nonfinite_bins(value) %}
-  when is_nan({{ value }}) then -2
-  when is_inf({{ value }}) and {{ value }} > 0 then -3
-  when is_inf({{ value }}) then -4
+{% macro bigquery__nonfinite_counts(value) %}
+countif(is_nan({{ value }})) AS nan,
+countif(is_inf({{ value }}) and {{ value }} > 0) AS posinf,
+countif(is_inf({{ value }}) and {{ value }} < 0) AS neginf
 {% endmacro %}
-{% macro databricks__nonfinite_bins(value) %}
-  when isnan({{ value }}) then -2
-  when {{ value }} = double('inf') then -3
-  when {{ value }} = double('-inf') then -4
+{% macro databricks__nonfinite_counts(value) %}
+count_if(isnan({{ value }})) AS nan,
+count_if({{ value }} = double('inf')) AS posinf,
+count_if({{ value }} = double('-inf')) AS neginf
 {% endmacro %}

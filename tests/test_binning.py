@@ -10,7 +10,7 @@ import pytest
 
 from sqlmon.binning import (NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical,
                             assign_numeric, boolean_profile, categorical_histogram, categorical_profile,
-                            histogram_categorical_numpy, histogram_numpy, numeric_profile, profile_numpy,
+                            histogram_categorical_numpy, histogram_numpy, numeric_histogram, numeric_profile, profile_numpy,
                             quantile_edges, sql_literal)
 
 GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / "drift_vectors.json"
@@ -106,7 +106,7 @@ def test_point_mass_gets_its_own_bin():
     assert p.edges[i - 1] == np.nextafter(0.0, -1.0)
     assert list(p.edges) == sorted(set(p.edges))  # strictly increasing
     h = histogram_numpy(x, p)
-    assert h.counts[i] == 40_000 and h.sums[i] == 0.0 and h.counts[0] == 0
+    assert h.counts[i] == 40_000 and h.counts[0] == 0 and h.tails == (0.0, pytest.approx(x[x > p.edges[-1]].sum()))
     probes = [-1e-300, 0.0, 5e-324, 1e-300]
     assert assign_numeric(probes, p).tolist() == [i - 1, i, i + 1, i + 1]
     assert [ladder(v, p.edges) for v in probes] == [i - 1, i, i + 1, i + 1]
@@ -159,8 +159,9 @@ def test_special_values_never_reach_ordinary_bins():
     assert (h.nan, h.posinf, h.neginf) == (np.sum([v is not None and np.isnan(v) for v in x]),
                                            sum(v == np.inf for v in x if v is not None),
                                            sum(v == -np.inf for v in x if v is not None))
-    assert all(math.isfinite(s) for s in h.sums) and p.n == len(finite)
-    assert sum(h.sums) == pytest.approx(sum(finite)) and h.std == pytest.approx(np.std(finite))
+    low, high = [v for v in finite if v <= p.edges[0]], [v for v in finite if v > p.edges[-1]]
+    assert h.tails == (pytest.approx(sum(low)), pytest.approx(sum(high))) and p.n == len(finite)
+    assert h.counts[0] == len(low) and h.counts[-1] == len(high) and h.std == pytest.approx(np.std(finite))
     masked = np.ma.MaskedArray([1.0, 2.0, np.nan], mask=[False, True, False])
     assert assign_numeric(masked, p).tolist()[1:] == [NULL, NAN]
 
@@ -227,7 +228,30 @@ def test_good_turing_keeps_long_tails_quiet():
 
 
 def test_histogram_round_trips():
-    h = Histogram(counts=(1, 2), sums=(0.5, 3.0), null=1, std=1.5, labels=("a", "b"), new_values=("x",))
+    h = Histogram(counts=(1, 2), edges=(0.5,), tails=(0.5, 3.0), null=1, std=1.5, labels=("a", "b"),
+                  new_values=("x",))
     assert Histogram.from_dict(json.loads(json.dumps(h.to_dict()))) == h
-    with pytest.raises(ValueError, match="same length"):
-        Histogram(counts=(1, 2), sums=(1.0,))
+    legacy = dict(h.to_dict(), sums=[0.5, 3.0])       # what sqlmon 0.1 stored
+    assert Histogram.from_dict(legacy) == h
+    with pytest.raises(ValueError, match="len\\(edges\\) \\+ 1"):
+        Histogram(counts=(1, 2), edges=(1.0, 2.0))
+    with pytest.raises(ValueError, match="tails"):
+        Histogram(counts=(1, 2), tails=(1.0,))
+
+
+def test_numeric_histogram_from_cumulative_counts_equals_assign_numeric():
+    """What the SQL returns (counts of x <= edge, NULL/NaN/±inf counts, tail sums) gives the same
+    histogram as binning each value."""
+    g = np.random.default_rng(8)
+    x = np.concatenate([g.normal(size=3000), np.zeros(400), [np.nan] * 7, [np.inf] * 3, [-np.inf] * 5])
+    p = profile_numpy(x)
+    expected = histogram_numpy(x, p)
+    nonnull = x.size
+    le = [int(np.sum(x <= e)) for e in p.edges]          # numpy: NaN <= e is False, -inf <= e True
+    f = x[np.isfinite(x)]
+    got = numeric_histogram(p, rows=nonnull + 11, nonnull=nonnull, le=le, nan=7, posinf=3, neginf=5,
+                            tails=(f[f <= p.edges[0]].sum(), f[f > p.edges[-1]].sum()))
+    assert got.counts == expected.counts and got.null == 11
+    assert (got.nan, got.posinf, got.neginf) == (7, 3, 5) and got.tails == pytest.approx(expected.tails)
+    with pytest.raises(ValueError, match="cumulative counts"):
+        numeric_histogram(p, rows=1, nonnull=1, le=le[:-1], tails=(0, 0))

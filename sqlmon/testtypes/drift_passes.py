@@ -1,11 +1,12 @@
 """The two warehouse passes behind every drift test, for one column.
 
-Profile pass (reference window): numeric -> count, std, min, max, distinct count, quantiles and
-the most frequent values; categorical/boolean -> counts per value. `binning` turns them into a
-Profile (bin edges or kept categories). Histogram pass: per bin COUNT and SUM of the value in
-each window (numeric), or counts per value (categorical). The profile and the reference
-histogram are the baseline: cached by a key of the reference's definition and its change
-signal, so a steady-state run scans only the current window.
+Profile pass (reference window, through the engine's profile sample): numeric -> count, std,
+min, max, distinct count, quantiles and the most frequent values; categorical/boolean -> counts
+per value. `binning` turns them into a Profile (bin edges or kept categories). Histogram pass:
+numeric -> cumulative counts at the edges and the tails' sums (scalar aggregates, fused with the
+window's other tests), over the same sample for the reference; categorical -> counts per value.
+The profile and the reference histogram are the baseline: cached by a key of the reference's
+definition and its change signal, so a steady-state run scans only the current window.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from typing import Any
 
 
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from ..binning import (GRID, NAN, NEGINF, NULL, POSINF, PROFILE_VERSION, Histogram, Profile, boolean_profile,
-                       categorical_histogram, categorical_profile, numeric_profile, point_masses)
+from ..binning import (GRID, PROFILE_VERSION, Histogram, Profile, boolean_profile, categorical_histogram,
+                       categorical_profile, numeric_histogram, numeric_profile, point_masses)
 from ..measures import Aggregates
 from ..sql import key as sql_key
 from .base import TestContext, is_float
@@ -27,7 +28,7 @@ from .base import TestContext, is_float
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
 DISCRETE_PROBE = 3          # x bins: below this many (approximate) distinct values, list them all
 ID_LIKE_SHARE = 0.5         # more distinct values than this share of rows: an identifier
-PROFILE_SAMPLE_ROWS = 100_000   # rows the profile's quantiles are read from, where the engine samples
+PROFILE_SAMPLE_ROWS = 100_000   # reference rows a numeric baseline is read from, where the engine samples
 
 
 @dataclass
@@ -74,7 +75,7 @@ def profile_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: int)
         return None
     parts = [sql_key(ctx.reference.relation),
              sql_key(ctx.reference.condition) if ctx.reference.condition is not None else "",
-             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.3"]
+             col.name, col.type, kind, str(bins), str(k), ctx.reference_signal or "", f"v{PROFILE_VERSION}.4"]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
@@ -121,23 +122,25 @@ class NumericPasses:
         quoted = ctx.macros.quote(col.name, "drift_value")
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
-    def profile_run(self) -> Generator[list[Any], list[Any], Profile]:
-        """The profile pass. One round: count, min and max over the whole reference, and the
-        std, the distinct count and a grid of quantiles over the profile sample (both fused with
-        the other columns' into one query each). Only a column with few distinct values then lists
-        its values (exact, whole reference): a GROUP BY value of a continuous column has
-        millions of groups. Its point masses come from the grid instead: a value holding a share
-        s of the rows is the quantile at about s x GRID x bins consecutive grid points."""
+    def reference_sample(self) -> Any:
+        """The reference rows a numeric baseline reads: the engine's seeded profile sample."""
+        return self.ctx.sampled(self.ctx.reference, PROFILE_SAMPLE_ROWS)
+
+    def profile_run(self, sample: Any) -> Generator[list[Any], list[Any], Profile]:
+        """The profile pass over `sample` (the reference as `TestContext.sampled` samples it). One
+        round: count, min, max, std, the distinct count and a grid of quantiles (fused with the
+        other columns' into one query). Only a column with few distinct values then lists its
+        values: a GROUP BY value of a continuous column has millions of groups. Its point masses
+        come from the grid instead: a value holding a share s of the rows is the quantile at about
+        s x GRID x bins consecutive grid points."""
         qs = [i / (GRID * self.bins) for i in range(1, GRID * self.bins)]
-        sample = self.ctx.sampled(self.ctx.reference, PROFILE_SAMPLE_ROWS)
-        full, part = yield [self.ctx.aggregates("numeric_profile", self.ctx.reference, value=self.value,
-                                                is_float=self.is_float),
+        full, part = yield [self.ctx.aggregates("numeric_profile", sample, value=self.value, is_float=self.is_float),
                             self.ctx.aggregates("numeric_quantiles", sample, value=self.value,
                                                 is_float=self.is_float, qs=qs)]
         agg = {**full, **part}
         top: list[dict[str, Any]] = []
         if int(agg["distinct_count"] or 0) <= DISCRETE_PROBE * self.bins:
-            top, = yield [self.ctx.query("top_values", self.ctx.reference, value=self.value,
+            top, = yield [self.ctx.query("top_values", sample, value=self.value,
                                          is_float=self.is_float, limit=2 * self.bins + 1)]
         return self.profile([agg, top])
 
@@ -152,24 +155,15 @@ class NumericPasses:
                                point_masses=point_masses(grid, GRID - 1))
 
     def histogram_request(self, profile: Profile, scope: Any) -> Aggregates:
-        key = self.ctx.expression("numeric_bin", value=self.value, edges=list(profile.edges),
-                                  is_float=self.is_float)
-        measures = self.ctx.aggregates("bin_measures", scope, value=self.value,
-                                       is_float=self.is_float).measures
-        return Aggregates(scope.grouped(key), measures)
+        return self.ctx.aggregates("numeric_cdf", scope, value=self.value, edges=list(profile.edges),
+                                   is_float=self.is_float)
 
     @staticmethod
-    def histogram(rows: list[dict[str, Any]], profile: Profile, std: float | None = None) -> Histogram:
-        counts, sums = [0.0] * profile.n_bins, [0.0] * profile.n_bins
-        special = {NULL: 0, NAN: 0, POSINF: 0, NEGINF: 0}
-        for r in rows:
-            b, n = int(r["g0"]), float(r["n"] or 0)
-            if b < 0:
-                special[b] = n
-            else:
-                counts[b], sums[b] = n, float(r["s"] or 0.0)
-        return Histogram(counts=tuple(counts), sums=tuple(sums), null=special[NULL], nan=special[NAN],
-                         posinf=special[POSINF], neginf=special[NEGINF], labels=profile.labels, std=std)
+    def histogram(answer: dict[str, Any], profile: Profile, std: float | None = None) -> Histogram:
+        return numeric_histogram(profile, rows=answer["n_rows"] or 0, nonnull=answer["nonnull"] or 0,
+                                 le=answer.get("le"), tails=(answer["low_sum"], answer["high_sum"]),
+                                 nan=answer.get("nan") or 0, posinf=answer.get("posinf") or 0,
+                                 neginf=answer.get("neginf") or 0, std=std)
 
 
 def _f(v: Any) -> float | None:

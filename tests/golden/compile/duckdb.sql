@@ -133,13 +133,21 @@ SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-  );
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
+) AS sqlmon_sample;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -268,13 +276,21 @@ SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-  );
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
+) AS sqlmon_sample;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -650,13 +666,21 @@ SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-  );
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
+) AS sqlmon_sample;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -785,13 +809,21 @@ SELECT
   COUNT(EPOCH("ts")) AS "n",
   MIN(EPOCH("ts")) AS "vmin",
   MAX(EPOCH("ts")) AS "vmax"
-FROM main.events
-WHERE
-  country <> 'zz'
-  AND (
-    "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-    AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-  );
+FROM (
+  SELECT
+    *
+  FROM (
+    SELECT
+      *
+    FROM main.events
+    WHERE
+      country <> 'zz'
+      AND (
+        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+      )
+  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
+) AS sqlmon_sample;
 SELECT
   STDDEV_POP(EPOCH("ts")) AS "std",
   APPROX_COUNT_DISTINCT(EPOCH("ts")) AS "distinct_count",
