@@ -114,7 +114,11 @@ def _classify(sql: str) -> str:
     elif "sqlmon_values" in s and "coalesce(sum(n)" in s:
         kind = "accepted values"
     elif "sqlmon_values" in s:
-        kind = "top values"
+        kind = "top values (sample)" if "using sample" in s else "top values"
+    elif "using sample" in s:
+        kind = "histograms (sample)"
+    elif 'as "le' in s:
+        kind = "fused aggregates + histograms"
     elif "group by" in s:
         kind = "histogram"
     else:

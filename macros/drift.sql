@@ -9,15 +9,15 @@
    through the DuckDB dialect. #}
 {% macro spark__drift_value(column, column_kind) %}{% if column_kind == 'timestamp' %}cast({{ column }} as double){% elif column_kind == 'date' %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
 
-{# Reference profile of a numeric column, in two parts read in the same round. Over all the
-   reference's finite values: count, min, max (cheap aggregates, fused with the others). #}
+{# Reference profile of a numeric column, in two parts fused into one query over the profile
+   sample (see profile_sample). The finite values' count, min and max: #}
 {% macro default__numeric_profile(value, is_float) %}
 count({{ finite(value, is_float) }}) AS n,
 min({{ finite(value, is_float) }}) AS vmin,
 max({{ finite(value, is_float) }}) AS vmax
 {% endmacro %}
 
-{# Over the profile sample (see profile_sample): the std (it scales Wasserstein; STDDEV_POP over
+{# The std (it scales Wasserstein; STDDEV_POP over
    all rows was 85% of the cost of the part above), the distinct count (a hint that only decides
    whether to list the values -- binning's exact coverage test decides discreteness -- so
    approximate: HyperLogLog is order-independent, hence the same on every run) and the quantiles on
@@ -42,12 +42,12 @@ approx_count_distinct({{ finite(value, is_float) }}) AS distinct_count,
 percentile_approx({{ finite(value, is_float) }}, array({{ literal(qs) }}), 10000) AS quantiles
 {% endmacro %}
 
-{# The rows the quantiles are read from: a clause appended to `select * from <reference>`.
-   Empty (the default): every row, exact quantiles. DuckDB: a fixed-size reservoir sample with a
-   fixed seed -- the same rows on every run (measured: identical over repeated runs, 2 threads,
-   under load), all rows when the reference is smaller, and 20x cheaper than exact quantiles of
-   5M rows (benchmarks/README.md). Edges only need to be deterministic, not exact: both windows
-   are counted exactly on them. #}
+{# The reference rows of a numeric baseline (profile and reference histogram): a clause appended
+   to `select * from <reference>`. Empty (the default): every row, exact quantiles. DuckDB: a
+   fixed-size reservoir sample with a fixed seed -- the same rows on every run (measured:
+   identical over repeated runs, 2 threads, under load), all rows when the reference is smaller,
+   and 20x cheaper than exact quantiles of 5M rows (benchmarks/README.md). The drift test is then
+   a two-sample test of that sample against the whole current window. #}
 {% macro default__profile_sample(rows) %}{% endmacro %}
 {% macro duckdb__profile_sample(rows) %}using sample reservoir({{ rows }} rows) repeatable (42){% endmacro %}
 
