@@ -286,6 +286,78 @@ def test_probabilities_outside_unit_interval_error_names_the_column(proj, bad):
     assert rr.exit_code == 2
 
 
+def _binned_oracle(y: list, p: list, bins: int) -> dict:
+    """What the ROC/PR AUC histogram must hold, from the rule itself: labelled rows with a score
+    in [0, 1] go to bin min(floor(p * bins), bins - 1); a NULL score is `score_null`; any other
+    non-NULL score (NaN, +-inf, < 0, > 1), labelled or not, is invalid."""
+    placed = [(min(math.floor(s * bins), bins - 1), s, lab) for lab, s in zip(y, p)
+              if lab is not None and s is not None and 0 <= s <= 1]
+    scores: dict[int, set] = {}
+    for b, s, _ in placed:
+        scores.setdefault(b, set()).add(s)
+    return {"positives": sum(lab == 1 for *_, lab in placed),
+            "negatives": sum(lab != 1 for *_, lab in placed),
+            "bins": len(scores), "mode": "exact" if all(len(v) == 1 for v in scores.values()) else "binned",
+            "score_null": sum(lab is not None and s is None for lab, s in zip(y, p)),
+            "invalid": sum(s is not None and not 0 <= s <= 1 for s in p),
+            "bin": [b for b, *_ in placed], "y": [lab for *_, lab in placed]}
+
+
+@pytest.mark.parametrize("bins", [100_000, 10])
+def test_auc_score_bins_at_the_edges(proj, bins):
+    """The score-bin key (`CASE WHEN p > 1 OR p < 0 THEN -1 WHEN p = 1 THEN bins - 1 ELSE
+    FLOOR(p * bins) END`, no LEAST) and the negatives read as labelled - positives: the bins,
+    counts, mode and metrics must be those of `min(floor(p * bins), bins - 1)` over the labelled
+    rows, at p = 1, just below it, -0.0, the smallest subnormal, NULL labels and NULL scores."""
+    below_one, above_one = math.nextafter(1.0, 0.0), math.nextafter(1.0, 2.0)
+    y, p = binary_data(11, 3000, 0.3)
+    y, p = [int(v) for v in y], [float(v) for v in p]
+    edges = [0.0, -0.0, 5e-324, 1.0, 1.0, 1.0, below_one, below_one, 1 - 0.5 / bins, 0.99999, 1e-5, None, None]
+    for i, v in enumerate(edges):
+        p[i * 7] = v
+        y[i * 7 + 1] = None              # unlabelled rows never count, whatever their score
+    y[7 * 3], y[7 * 4] = 1, 0            # p = 1 with both classes
+    table(proj, "s", y=y, p=p)
+    opts = f"{{bins: {bins}, segment_bins: 10}}"
+    monitor(proj, "{task: binary_classification, score: p, label: y}",
+            [f"roc_auc: {opts}", f"pr_auc: {opts}"])
+    got, _ = results(proj)
+    want = _binned_oracle(y, p, bins)
+    for name, ref in (("roc_auc", skm.roc_auc_score), ("pr_auc", skm.average_precision_score)):
+        r = got[name]
+        assert r.status == "pass", r.message
+        assert {k: r.details[k] for k in ("positives", "negatives", "bins", "mode", "score_null")} == \
+            {k: want[k] for k in ("positives", "negatives", "bins", "mode", "score_null")}
+        close(r.metric, ref(want["y"], want["bin"]), 1e-12)     # a bin = tied scores
+    assert want["score_null"] == 2 and want["mode"] == "binned"
+
+    # invalid scores next to p = 1: an error, with the valid rows' counts in the details
+    bad = [above_one, 1.000001, 1 + 0.5 / bins, 2.0, float("nan"), float("inf"), float("-inf"), -1e-9, -0.5]
+    for i, v in enumerate(bad):
+        p[1000 + i * 5] = v
+    p[1003] = above_one                  # an unlabelled invalid score counts as well
+    y[1003] = None
+    table(proj, "s", y=y, p=p)
+    got, _ = results(proj)
+    want = _binned_oracle(y, p, bins)
+    assert want["invalid"] == len(bad) + 1
+    for name in ("roc_auc", "pr_auc"):
+        r = got[name]
+        assert r.status == "error" and f"has {want['invalid']} scores outside [0, 1]" in r.message
+        assert {k: r.details[k] for k in ("positives", "negatives", "bins", "invalid", "score_null")} == \
+            {k: want[k] for k in ("positives", "negatives", "bins", "invalid", "score_null")}
+
+
+@pytest.mark.parametrize("top, mode", [(0.25, "exact"), (math.nextafter(1.0, 0.0), "binned")])
+def test_auc_mode_with_scores_of_one(proj, top, mode):
+    """p = 1 shares the top bin with the scores just below it: one score per bin is exact."""
+    y = [i % 3 == 0 for i in range(400)]
+    table(proj, "s", y=[int(v) for v in y], p=[1.0 if i % 2 else top for i in range(400)])
+    monitor(proj, "{task: binary_classification, score: p, label: y}", ["roc_auc"])
+    got, _ = results(proj)
+    assert got["roc_auc"].details["mode"] == mode and got["roc_auc"].details["bins"] == (2 if mode == "exact" else 1)
+
+
 # ---------------------------------------------------------------- configuration errors
 @pytest.mark.parametrize("model, test, message", [
     (None, "accuracy", "needs a `model:` block on monitor 'm'"),

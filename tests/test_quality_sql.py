@@ -225,6 +225,28 @@ def test_user_values_are_literals(con, edge):
     assert qs.column("Weird Col").sql("duckdb") == '"Weird Col"'
 
 
+@pytest.mark.parametrize("bins", [3, 10, 1000, 99_999, 100_000, 10_000_000])
+def test_score_bin_key_is_the_least_form(bins):
+    """score_bin_expr (CASE WHEN p > 1 OR p < 0 THEN -1 WHEN p = 1 THEN bins - 1 ELSE
+    FLOOR(p * bins) END) gives the key of the original LEAST form on every input: NULL, NaN,
+    +-inf, -0.0, subnormals, p = 1 and the doubles next to it and to every tested bin edge."""
+    rng = np.random.default_rng(bins)
+    edges = np.arange(0, bins + 1, max(bins // 997, 1), dtype=np.float64) / bins
+    near = np.concatenate([edges, np.nextafter(edges, -1.0), np.nextafter(edges, 2.0)])
+    specials = [0.0, -0.0, 5e-324, -5e-324, 1e-300, 1.0, math.nextafter(1.0, 0.0), math.nextafter(1.0, 2.0),
+                1.5, -1e-9, 1e300, -1e300, math.nan, math.inf, -math.inf]
+    values = [*near.tolist(), *rng.random(20_000).tolist(), *specials]
+    c = duckdb.connect()
+    c.execute("CREATE TABLE k AS SELECT unnest($1)::DOUBLE AS p UNION ALL SELECT NULL", [values])
+    old = (f"CASE WHEN p IS NULL THEN NULL WHEN CAST(p AS DOUBLE) >= 0 AND CAST(p AS DOUBLE) <= 1 "
+           f"THEN CAST(LEAST(FLOOR(CAST(p AS DOUBLE) * {bins}), {bins - 1}) AS INT) ELSE CAST(-1 AS INT) END")
+    new = qs.score_bin_expr("p", bins).sql("duckdb")
+    differ = c.execute(f"SELECT p, {old} AS a, {new} AS b FROM k WHERE {old} IS DISTINCT FROM {new}").fetchall()
+    assert not differ, differ[:5]
+    assert c.execute(f"SELECT count(DISTINCT {new}) FROM k").fetchone()[0] > min(bins, 1000)
+    c.close()
+
+
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres", "spark"])
 def test_portable_sql(dialect):
     t = exp.to_table("t")

@@ -245,7 +245,8 @@ class HistogramSource(Source):
 
 
 def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.ScoreHistogram:
-    """``(bin, pos, neg, min_score, max_score)`` rows -> the non-empty bins in score order.
+    """``(bin, pos, labelled, min_score, max_score)`` rows (``quality_sql.
+    labelled_histogram_measures``; negatives = labelled - pos) -> the non-empty bins in order.
 
     Empty bins add nothing to ROC AUC or average precision, so only the returned rows are kept
     (no dense array of `bins` entries). When every non-empty bin holds a single score, the bins
@@ -254,13 +255,12 @@ def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.
     if not rows:
         return q.ScoreHistogram((), (), None, 0, 0, score_column)
     table = np.array(rows, dtype=object)
-    pos = table[:, 1].astype(np.float64)          # NULL sums -> nan -> 0 below
-    neg = table[:, 2].astype(np.float64)
-    pos, neg = np.nan_to_num(pos).astype(np.int64), np.nan_to_num(neg).astype(np.int64)
+    pos = np.nan_to_num(table[:, 1].astype(np.float64)).astype(np.int64)   # NULL -> nan -> 0
+    n = np.nan_to_num(table[:, 2].astype(np.float64)).astype(np.int64)
+    neg = n - pos
     keys = table[:, 0]
     is_null = np.equal(keys, None)
     key = np.where(is_null, -1, keys).astype(np.float64)
-    n = pos + neg
     kept = n > 0
     null = int(n[kept & is_null].sum())
     placed = kept & ~is_null & (key >= 0) & (key < bins)
