@@ -16,7 +16,7 @@ from .adapters.base import Adapter
 from .compile import Prepared
 from .errors import SqlmonError
 from .evaluate import Result, base_result, judge
-from .measures import Outcome
+from .measures import Outcome, Prerequisite
 from .plan import PlannedQuery, answers, merge, plan
 from .sql import generate
 
@@ -35,6 +35,8 @@ class _Live:
     gen: Any
     requests: list[Any]
     seconds: float = 0.0
+    prerequisite: bool = False  # its requests are a Prerequisite round
+    gate: bool = False
 
 
 @dataclass
@@ -72,16 +74,21 @@ def _phase(p: Prepared) -> int:
 
 def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple[str, ...], policy: "_Policy",
            on_query: Callable[[int, int], None] | None) -> None:
-    """Rounds until every live test is judged: gather requests, plan, run, hand answers back."""
+    """Rounds until every live test is judged: gather requests, plan, run, hand answers back.
+    While some test has a `Prerequisite` round, only those and the gates run (a gate must trip
+    before the others run); the others wait for the round where every request left is final,
+    and fuse there."""
     while live:
+        waiting = any(lv.prerequisite for lv in live.values())
+        running = {uid: lv for uid, lv in live.items() if not waiting or lv.prerequisite or lv.gate}
         owners: list[tuple[str, int]] = []
         requests: list[Any] = []
-        for uid, lv in live.items():
+        for uid, lv in running.items():
             for k, r in enumerate(lv.requests):
                 owners.append((uid, k))
                 requests.append(r)
         got, seconds = _run_round(ex, adapter, requests, owners, policy, on_query)
-        for uid, lv in list(live.items()):
+        for uid, lv in list(running.items()):
             del live[uid]
             mine = [got.get(i) for i, (u, _) in enumerate(owners) if u == uid]
             errors = [m for m in mine if isinstance(m, SqlmonError)]
@@ -107,7 +114,8 @@ def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answe
     if not requests:     # a test that needs no query this round (e.g. schema): step again
         _advance(ex, live, p, gen, [], spent)
         return
-    live[p.test.unique_id] = _Live(p, gen, list(requests), spent)
+    live[p.test.unique_id] = _Live(p, gen, list(requests), spent, isinstance(requests, Prerequisite),
+                                   bool(getattr(p.test_type, "gate", False)))
 
 
 def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:

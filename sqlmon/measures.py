@@ -67,3 +67,12 @@ class Outcome:
     message: str = ""
     status: str | None = None        # force `skipped` / `error` (e.g. not enough rows)
     judged: bool = True              # False: informational, thresholds not applied
+
+
+class Prerequisite(list):
+    """A round of requests whose answers a test needs before it can ask its final ones (a drift
+    profile: the bin edges come before the histograms). The runner runs such rounds first and
+    holds every other test's requests back until only final requests are left, so that those
+    fuse into one scan per scope (a cold drift run: the current window read once, not once per
+    round). Gate tests are never held back (they must trip before the others run)."""
+

@@ -237,3 +237,35 @@ def test_isolating_distinct_aggregates_does_not_change_answers(proj, monkeypatch
     distinct = [q.sql.upper() for q in isolated.queries if "DISTINCT" in q.sql.upper()]
     assert len(distinct) == 1 and "AVG(" not in distinct[0] and "COUNT(DISTINCT" in distinct[0]
     assert any("AVG(" in q.sql.upper() and "DISTINCT" not in q.sql.upper() for q in isolated.queries)
+
+
+def test_final_requests_wait_for_drift_profiles(proj):
+    """A cold drift run: the other tests' aggregates wait while drift profiles run (a
+    `Prerequisite` round), then fuse with the drift histograms into one scan of the current
+    window. The gate still runs first, and the answers are those of an unfused run."""
+    proj.monitors("""
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    reference: {previous: 1 day}
+    tests: [row_count, {dataset_drift: {columns: [x, cat]}}]
+    columns:
+      - name: x
+        tests: [drift, not_null, {mean: {compare: reference}}]
+      - name: cat
+        tests: [drift, not_null]
+""")
+    fused = proj.api(write_artifacts=False, history=False)
+    unfused = proj.api(fuse=False, write_artifacts=False, history=False)
+    assert {r.unique_id: (r.status, r.metric, r.details) for r in fused.results} == \
+        {r.unique_id: (r.status, r.metric, r.details) for r in unfused.results}
+    sqls = [q.sql for q in fused.queries]
+    assert "quantile" in sqls[0].lower() or "quantile" in sqls[1].lower()    # round 1: gate + profile
+    current = [s for s in sqls if "2024-01-09" in s and "2024-01-08 " not in s and "GROUP BY" not in s.upper()]
+    assert len(current) == 2 and current[0].startswith('SELECT COUNT(*) AS "row_count" FROM')     # the gate
+    assert '"le"' in current[1].lower() and "failing_count" in current[1].lower()             # all the rest
+    # the profile's rows and the reference histogram's: one query each, shared by all three drift tests
+    assert len([s for s in sqls if "quantile" in s.lower()]) == 1

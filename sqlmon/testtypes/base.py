@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
 from ..errors import CompileError, ConfigError
-from ..measures import Aggregates, Outcome, Query, Scope
+from ..measures import Aggregates, Outcome, Prerequisite, Query, Scope
 from ..render import Macros
 from ..specs import MonitorSpec, TestSpec, validate
 from ..sql import (RELATION_PLACEHOLDER, check_columns, parse_condition, parse_query,
@@ -130,7 +130,9 @@ class TestContext:
 
 def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Outcome]]:
     """Drive several sub-runs as one: each round yields all their requests together (so the
-    planner fuses them) and hands each its own answers. Returns their outcomes in order."""
+    planner fuses them) and hands each its own answers. Returns their outcomes in order. As the
+    runner does between tests, sub-runs with final requests wait while others still have a
+    `Prerequisite` round, and the yielded round is a Prerequisite when any part of it is."""
     outcomes: list[Outcome | None] = [None] * len(runs)
     pending: dict[int, list[Any]] = {}
     for i, r in enumerate(runs):
@@ -139,16 +141,18 @@ def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Outcome]]:
         except StopIteration as stop:
             outcomes[i] = stop.value
     while pending:
-        flat = [req for i in pending for req in pending[i]]
-        answers = yield flat
-        pos, nxt = 0, {}
-        for i, reqs in pending.items():
+        urgent = any(isinstance(reqs, Prerequisite) for reqs in pending.values())
+        now = {i: reqs for i, reqs in pending.items() if isinstance(reqs, Prerequisite) or not urgent}
+        flat = [req for reqs in now.values() for req in reqs]
+        answers = yield (Prerequisite(flat) if urgent else flat)
+        pos = 0
+        for i, reqs in now.items():
             mine, pos = answers[pos:pos + len(reqs)], pos + len(reqs)
+            del pending[i]
             try:
-                nxt[i] = runs[i].send(mine)
+                pending[i] = runs[i].send(mine)
             except StopIteration as stop:
                 outcomes[i] = stop.value
-        pending = nxt
     return outcomes  # type: ignore[return-value]
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
 from ..binning import (GRID, PROFILE_VERSION, Histogram, Profile, boolean_profile, categorical_histogram,
                        categorical_profile, numeric_histogram, numeric_profile, point_masses)
-from ..measures import Aggregates
+from ..measures import Aggregates, Prerequisite
 from ..sql import key as sql_key
 from .base import TestContext, is_float
 
@@ -134,14 +134,14 @@ class NumericPasses:
         come from the grid instead: a value holding a share s of the rows is the quantile at about
         s x GRID x bins consecutive grid points."""
         qs = [i / (GRID * self.bins) for i in range(1, GRID * self.bins)]
-        full, part = yield [self.ctx.aggregates("numeric_profile", sample, value=self.value, is_float=self.is_float),
-                            self.ctx.aggregates("numeric_quantiles", sample, value=self.value,
-                                                is_float=self.is_float, qs=qs)]
+        full, part = yield Prerequisite([
+            self.ctx.aggregates("numeric_profile", sample, value=self.value, is_float=self.is_float),
+            self.ctx.aggregates("numeric_quantiles", sample, value=self.value, is_float=self.is_float, qs=qs)])
         agg = {**full, **part}
         top: list[dict[str, Any]] = []
         if int(agg["distinct_count"] or 0) <= DISCRETE_PROBE * self.bins:
-            top, = yield [self.ctx.query("top_values", sample, value=self.value,
-                                         is_float=self.is_float, limit=2 * self.bins + 1)]
+            top, = yield Prerequisite([self.ctx.query("top_values", sample, value=self.value,
+                                                      is_float=self.is_float, limit=2 * self.bins + 1)])
         return self.profile([agg, top])
 
     def profile(self, answers: list[Any]) -> Profile:
