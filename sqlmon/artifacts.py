@@ -20,7 +20,7 @@ SCHEMA_VERSION = "1.0"
 
 
 def run_results(rr: "RunResult") -> dict[str, Any]:
-    return clean({
+    out = clean({
         "metadata": {
             "schema_version": SCHEMA_VERSION,
             "sqlmon_version": __version__,
@@ -33,8 +33,9 @@ def run_results(rr: "RunResult") -> dict[str, Any]:
             "queries": len(rr.queries),
         },
         "summary": {**rr.by_status(), "total": len(rr.results), "exit_code": rr.exit_code},
-        "results": [r.to_dict() for r in rr.results],
     })
+    out["results"] = [r.to_dict() for r in rr.results]      # clean already: not walked twice
+    return out
 
 
 def junit(rr: "RunResult") -> str:

@@ -17,7 +17,7 @@ from .compile import Prepared
 from .errors import SqlmonError
 from .evaluate import Result, base_result, judge
 from .measures import Outcome, Prerequisite
-from .plan import PlannedQuery, answers, merge, plan
+from .plan import PlannedQuery, answers, column_answers, merge, plan
 from .sql import generate
 
 
@@ -172,11 +172,18 @@ def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[A
              seconds: dict[int, float], index: int | None = None) -> dict[int, Any]:
     sql = generate(pq.select, adapter.dialect, in_place=pq.owned)
     start = time.perf_counter()
-    rows = adapter.execute(sql)
-    spent = time.perf_counter() - start
+    if pq.columnar:         # read with numpy: no tuple (and no dict) per row
+        columns = adapter.execute_columns(sql)
+        spent = time.perf_counter() - start
+        n_rows = len(columns[0]) if columns else 0
+        got = column_answers(pq, columns, requests)
+    else:
+        rows = adapter.execute(sql)
+        spent = time.perf_counter() - start
+        n_rows = len(rows)
+        got = answers(pq, rows, requests)
     tests = sorted({owners[i][0] for i in pq.requests})
-    ex.queries.append(Executed(sql, tests, spent, len(rows)))
-    got = answers(pq, rows, requests)
+    ex.queries.append(Executed(sql, tests, spent, n_rows))
     if index is not None:       # a lone re-run: its request list has one element
         got = {index: got[0]}
     share = spent / max(len(pq.requests), 1)

@@ -88,6 +88,7 @@ class HistoryReader:
 
     def __init__(self, store: Store):
         self.store = store
+        self._pins: dict[tuple[str, str], str | None] | None = None    # see `load_baseline`
 
     def describe(self) -> str:
         return self.store.describe()
@@ -165,11 +166,21 @@ class HistoryReader:
              processes: a fixed reference window is profiled once). Use `pinned_only=True` when
              the key does not pin down the data (e.g. a rolling `previous:` window).
         """
-        pinned = " AND pinned" if pinned_only else ""
-        rows = self.store.read(
-            f"""SELECT profile FROM {{s}}baselines WHERE unique_id = ? AND profile_key = ?{pinned}
-                ORDER BY pinned DESC, created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
-        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+        # Every drift test asks for its pin on every run: the pinned profiles (few; `sqlmon
+        # baseline` writes them) are read once per reader in one query, not once per test.
+        if self._pins is None:
+            self._pins = {}
+            for uid, key, profile in self.store.read(
+                    "SELECT unique_id, profile_key, profile FROM {s}baselines WHERE pinned ORDER BY created_at DESC"):
+                self._pins.setdefault((uid, key), profile)      # the latest pin of each key
+        if (unique_id, str(profile_key)) in self._pins or pinned_only:
+            text = self._pins.get((unique_id, str(profile_key)))
+        else:
+            rows = self.store.read(
+                """SELECT profile FROM {s}baselines WHERE unique_id = ? AND profile_key = ? AND NOT pinned
+                   ORDER BY created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
+            text = rows[0][0] if rows else None
+        return json.loads(text) if text else None
 
     def close(self) -> None:
         self.store.close()
@@ -186,6 +197,7 @@ class History(HistoryReader):
     def record(self, rr: "RunResult") -> None:
         """Append the run (runs, results, measurements, baselines) in one transaction."""
         if self.write:
+            self._pins = None
             self.store.write_run(run_rows(rr, self.project_name))
 
     def pin_baseline(self, monitor: str, invocation_id: str | None = None) -> tuple[str, list[str]]:
@@ -208,6 +220,7 @@ class History(HistoryReader):
             raise ConfigError(f"run '{invocation_id}' saved no reference profiles for monitor '{monitor}'",
                               hint=did_you_mean(invocation_id, runs) or "omit --run to pin the latest run's profiles")
         now = naive_utc(datetime.now(timezone.utc))
+        self._pins = None
         self.store.write_run({"baselines": [(m, u, k, p, True, invocation_id, now) for m, u, k, p in rows]})
         return invocation_id, sorted(r[1] for r in rows)
 

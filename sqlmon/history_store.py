@@ -72,15 +72,18 @@ class Store:
         execute(self.sql(version_table_ddl()), ())
         got = fetch(self.sql(f"SELECT MAX(version) FROM {{s}}{VERSION_TABLE}"), ())
         current = int(got[0][0] or 0) if got else 0
-        if current > SCHEMA_VERSION:
-            raise ConfigError(f"the history store {self.describe()} has schema version {current}; this sqlmon "
-                              f"({__version__}) knows up to {SCHEMA_VERSION}", where=self.where,
-                              hint="upgrade sqlmon, or point `history: {path: ...}` at another store")
+        self._check_version(current)
         for version in range(current, SCHEMA_VERSION):
             for stmt in statements(MIGRATIONS[version], self.dialect, self.prefix):
                 execute(stmt, ())
             execute(self.sql(f"INSERT INTO {{s}}{VERSION_TABLE} VALUES (?, ?, ?)"),
                     (version + 1, naive_utc(_now()), __version__))
+
+    def _check_version(self, current: int) -> None:
+        if current > SCHEMA_VERSION:
+            raise ConfigError(f"the history store {self.describe()} has schema version {current}; this sqlmon "
+                              f"({__version__}) knows up to {SCHEMA_VERSION}", where=self.where,
+                              hint="upgrade sqlmon, or point `history: {path: ...}` at another store")
 
     def _insert_all(self, execute: Any, rows: dict[str, list[tuple]]) -> None:
         for table, cols in TABLES.items():
@@ -143,11 +146,33 @@ class DuckDBStore(Store):
 
     def ensure(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._current():
+            return
         conn = self._connect(read_only=False)
         try:
             self._transaction(conn, lambda ex: self._migrate(ex, _fetcher(conn)))
         finally:
             conn.close()
+
+    def _current(self) -> bool:
+        """True when the file exists at this schema version: the check is made on the read-only
+        connection that `read` uses next (so a steady run opens one connection fewer); a newer
+        version raises as `_migrate` does; anything else is left to the migration."""
+        import duckdb
+
+        if not self.path.exists():
+            return False
+        self._reader = self._reader or self._connect(read_only=True)
+        try:
+            got = self._reader.execute(self.sql(f"SELECT MAX(version) FROM {{s}}{VERSION_TABLE}")).fetchall()
+        except duckdb.Error:
+            got = None
+        current = int(got[0][0] or 0) if got else 0
+        if got is None or current != SCHEMA_VERSION:
+            self.close()              # the migration needs the one connection of this process
+            self._check_version(current)
+            return False
+        return True
 
     def read(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         import duckdb

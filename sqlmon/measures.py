@@ -43,11 +43,33 @@ class Aggregates:
     """Named aggregate expressions over a scope.
 
     Answer: a dict name -> value (ungrouped scope) or a list of dicts with the group values
-    under `g0`, `g1`, ... (grouped scope).
+    under `g0`, `g1`, ... (grouped scope). `columnar` (grouped scopes; for answers read with
+    numpy, such as a 100,000-bin score histogram): the answer is a :class:`Columns` instead, and
+    no dict or tuple per row is built where the adapter fetches columns.
     """
 
     scope: Scope
     measures: dict[str, exp.Expression]
+    columnar: bool = False
+
+
+class Columns:
+    """A grouped answer by column: ``names`` (`g0`, ..., then the measures) and one sequence per
+    name, all of the same length. From an adapter that fetches columns (DuckDB) a column is a
+    numpy array (NULLs masked, numbers as numpy int/float); otherwise a tuple of the values
+    `Adapter.execute` returns."""
+
+    __slots__ = ("names", "columns", "memo")
+
+    def __init__(self, names: list[str], columns: list[Any]):
+        self.names, self.columns = names, columns
+        self.memo: dict[Any, Any] = {}      # what readers made of it (tests sharing the answer read it once)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.columns[self.names.index(name)]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
 
 
 @dataclass

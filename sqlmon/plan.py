@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from .measures import Aggregates, Query
+from .measures import Aggregates, Columns, Query
 from .sql import key as sql_key, select_from
 
 
@@ -27,6 +27,7 @@ class PlannedQuery:
     slots: list[tuple[int, str, str]] = field(default_factory=list)   # (request, measure, alias)
     group_count: int = 0
     names: list[str] = field(default_factory=list)       # output column names (standalone queries)
+    columnar: bool = False                               # every request wants `Columns` (fetch by column)
 
     @property
     def owned(self) -> bool:
@@ -65,6 +66,8 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
                              first.group_by, max_expressions))
         else:
             out.extend(_fuse_windows(requests, members, max_expressions))
+    for pq in out:
+        pq.columnar = pq.group_count > 0 and all(getattr(requests[i], "columnar", False) for i in pq.requests)
     return out
 
 
@@ -197,6 +200,22 @@ def answers(pq: PlannedQuery, rows: list[tuple], requests: list[Any]) -> dict[in
         else:
             row = rows[0] if rows else None
             out[i] = {name: (row[j] if row is not None else None) for name, j in picks}
+    return out
+
+
+def column_answers(pq: PlannedQuery, columns: list[Any], requests: list[Any]) -> dict[int, Any]:
+    """`answers` for a columnar query: each request gets a `Columns` of its own groups and
+    measures (the adapter's column objects, not copied; identical slots share one `Columns`)."""
+    position = {e.alias_or_name: j for j, e in enumerate(pq.select.expressions)}
+    groups = [(f"g{k}", k) for k in range(pq.group_count)]
+    out: dict[int, Any] = {}
+    shared: dict[tuple, Columns] = {}
+    for i in pq.requests:
+        picks = tuple(groups + [(m, position[a]) for (r, m, a) in pq.slots if r == i])
+        if picks not in shared:
+            shared[picks] = Columns([name for name, _ in picks],
+                                    [columns[j] if columns else () for _, j in picks])
+        out[i] = shared[picks]
     return out
 
 

@@ -106,14 +106,15 @@ def check_columns(tree: exp.Expression, columns: Iterable[str], where: str, what
                                hint=did_you_mean(name, known.values()) or f"columns: {', '.join(list(known.values())[:20])}")
 
 
-def replace_relation(tree: exp.Expression, source: exp.Expression) -> exp.Expression:
-    """Put the windowed relation (`source`, a subquery) where a macro wrote `{{ relation }}`."""
+def replace_relation(tree: exp.Expression, source: exp.Expression, copy: bool = True) -> exp.Expression:
+    """Put the windowed relation (`source`, a subquery) where a macro wrote `{{ relation }}`
+    (`copy=False`: in `tree` itself, not in a copy)."""
     def swap(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Table) and node.name == RELATION_PLACEHOLDER:
             alias = node.alias or "sqlmon_relation"
             return exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier(alias)))
         return node
-    return tree.transform(swap)
+    return tree.transform(swap, copy=copy)
 
 
 def column(name: str) -> exp.Column:

@@ -136,6 +136,35 @@ def test_reference_profile_pin_and_invalidation(proj):
     assert "did you mean 'ev'" in proj.cli("baseline", "--monitor", "evv").output
 
 
+def test_a_steady_run_reads_pins_once_and_opens_the_store_twice(proj, monkeypatch):
+    """Every drift test asks for its pinned profile on every run: one query per run answers them
+    all; and a store at the current schema version is checked on the read-only connection the
+    reads use, so a steady run connects twice (read, then write), not three times."""
+    from sqlmon.history_store import DuckDBStore
+    proj.monitors(MON.replace("tests: [not_null, {drift: {name: cat_drift}}]",
+                              "tests: [not_null, {drift: {name: cat_drift}}, {drift: {name: cat_drift2}}]")
+                     .replace("tests: [{mean: {error_if: '> 100'}}]", "tests: [{mean: {error_if: '> 100'}}, drift]"))
+    first = proj.api(write_artifacts=False)
+    reads, connects = [], []
+    monkeypatch.setattr(DuckDBStore, "read", lambda self, sql, params=(), f=DuckDBStore.read:
+                        reads.append(sql) or f(self, sql, params))
+    monkeypatch.setattr(DuckDBStore, "_connect", lambda self, read_only, f=DuckDBStore._connect:
+                        connects.append(read_only) or f(self, read_only))
+    second = proj.api(write_artifacts=False)
+    assert sum("baselines" in sql for sql in reads) == 1, reads
+    assert connects == [True, False]
+    assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
+    # a pin made through the same reader is seen by it (the pins it read are dropped on write)
+    h = store(proj, write=True)
+    try:
+        key = next(r for r in first.results if r.name == "cat_drift").details["profile_key"]
+        assert h.load_baseline("ev.cat.cat_drift", key, pinned_only=True) is None
+        h.pin_baseline("ev")
+        assert h.load_baseline("ev.cat.cat_drift", key, pinned_only=True) is not None
+    finally:
+        h.close()
+
+
 def test_history_location_options(proj):
     proj.monitors(MON)
     (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {path: hist/h.duckdb}\n")

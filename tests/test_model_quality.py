@@ -358,6 +358,41 @@ def test_auc_mode_with_scores_of_one(proj, top, mode):
     assert got["roc_auc"].details["mode"] == mode and got["roc_auc"].details["bins"] == (2 if mode == "exact" else 1)
 
 
+def test_score_histogram_read_by_column_equals_rows(proj, monkeypatch):
+    """The window's ROC/PR histogram is a columnar request: DuckDB hands it over as numpy columns
+    (no tuple or dict per row) and roc_auc and pr_auc read it once; the default adapter path (rows
+    transposed, as on PostgreSQL and Spark) gives the same results, segments and compare too. A
+    histogram that shares its GROUP BY with calibration bins is read from rows."""
+    from sqlmon.adapters.base import Adapter
+    from sqlmon.adapters.duckdb import DuckDBAdapter
+    from sqlmon.testtypes import model_sources
+    y, p = binary_data(21, 6000, 0.2)
+    n = len(y)
+    labels = [None if i % 17 == 0 else int(v) for i, v in enumerate(y)]
+    scores = [None if i % 23 == 0 else float(v) for i, v in enumerate(p)]
+    scores[5], scores[6] = 1.0, 0.0
+    ts = [CUR if i % 3 else REF for i in range(n)]
+    table(proj, "s", ts=ts, y=labels, p=scores, seg=[("a", "b", "c")[i % 3] for i in range(n)])
+    monitor(proj, "{task: binary_classification, score: p, label: y}",
+            ["roc_auc", "pr_auc", "roc_auc: {name: by_seg, segments: [seg], min_segment_rows: 1}",
+             "pr_auc: {name: vs_ref, compare: reference}",
+             "roc_auc: {name: shared, bins: 10}", "calibration_error: {bins: 10}"])
+    fetched, reads = [], []
+    monkeypatch.setattr(DuckDBAdapter, "execute_columns",
+                        lambda self, sql, f=DuckDBAdapter.execute_columns: fetched.append(sql) or f(self, sql))
+    monkeypatch.setattr(model_sources, "_read_sparse_histogram",
+                        lambda *a, f=model_sources._read_sparse_histogram: reads.append(a[1]) or f(*a))
+    got, rr = results(proj)
+    assert len(fetched) == 2 and all("100000" in sql for sql in fetched)     # current and reference
+    assert sorted(reads).count(100_000) == 2                                  # once per window
+    assert sum("CAST(9 AS INT)" in q.sql for q in rr.queries) == 1            # shared: one GROUP BY
+    monkeypatch.setattr(DuckDBAdapter, "execute_columns", Adapter.execute_columns)
+    again, _ = results(proj)
+    assert {k: (r.status, r.metric, r.details) for k, r in again.items()} == \
+        {k: (r.status, r.metric, r.details) for k, r in got.items()}
+    assert all(r.status in ("pass", "warn") for r in got.values()), {k: r.message for k, r in got.items()}
+
+
 # ---------------------------------------------------------------- configuration errors
 @pytest.mark.parametrize("model, test, message", [
     (None, "accuracy", "needs a `model:` block on monitor 'm'"),

@@ -159,3 +159,32 @@ def test_sql_key_leaves_the_tree_unchanged():
         before = {d: tree.sql(d) for d in ("duckdb", "postgres", "spark")}
         key(tree)
         assert {d: tree.sql(d) for d in before} == before
+
+
+def test_result_to_dict_is_clean_asdict():
+    """`Result.to_dict` skips `dataclasses.asdict`'s deep copy but must give the same dict (and
+    so the same run_results.json): nested dataclasses, tuples, named tuples, numpy scalars,
+    NaN/inf, datetimes, non-str keys, sets and unknown objects."""
+    import dataclasses
+    import json
+    from collections import OrderedDict, namedtuple
+
+    import numpy as np
+
+    from sqlmon.evaluate import Result, clean
+
+    @dataclasses.dataclass(frozen=True)
+    class Inner:
+        a: float
+        b: tuple
+
+    Pair = namedtuple("Pair", "x y")
+    details = {"inner": Inner(float("nan"), (1, Inner(2.5, ()))), "pair": Pair(np.float64(1.5), np.int64(3)),
+               1: [float("inf"), -0.0, None, True, "s"], (1, 2): {"t": datetime(2024, 1, 2, tzinfo=UTC)},
+               "od": OrderedDict(z=np.float32(0.25), y=[np.bool_(True)]), "set": {3}, "obj": Inner,
+               "nested": [[{"deep": (np.nan, 1e308 * 10)}]]}
+    r = Result("m.c.t", "m", "c", "drift", "t", "fail", "error", 0.5, None, "> 0", "msg", details,
+               {"current": {"start": datetime(2024, 1, 1, tzinfo=UTC)}}, {"seg": "a"}, 0.1, ["x"], {"k": (1,)}, "f:1")
+    want = clean(dataclasses.asdict(r))
+    assert r.to_dict() == want
+    assert json.dumps(r.to_dict(), indent=2) == json.dumps(want, indent=2)

@@ -77,6 +77,13 @@ class Adapter:
         """Run one SELECT (already in this adapter's dialect) and return all rows."""
         raise NotImplementedError
 
+    def execute_columns(self, sql: str) -> list[Any]:
+        """Run one SELECT and return its columns in order, for answers read with numpy (a
+        score histogram has ~100,000 rows). This default transposes `execute`'s rows (a tuple per
+        column, [] for no rows); an engine whose driver fetches columns returns numpy arrays
+        (NULLs masked) and skips building a Python tuple per row."""
+        return [tuple(c) for c in zip(*self.execute(sql))]
+
     def relation_signal(self, table: exp.Table) -> str | None:
         """A cheap change signal for a relation (file size/time, table statistics), never a
         counting scan; None when the engine offers none. Cached reference profiles are reused

@@ -78,10 +78,13 @@ class TestContext:
 
     @staticmethod
     def _restore(tree: exp.Expression, trees: dict[str, exp.Expression]) -> exp.Expression:
+        """Put the argument trees back into `tree`, a tree just parsed from the rendered macro
+        and held by nobody else: rewritten in place (sqlglot's default copy of the whole tree
+        first was most of the deep copies of a run); the arguments are copied."""
         if not trees:
             return tree
         return tree.transform(lambda n: trees[n.name].copy()
-                              if isinstance(n, exp.Column) and n.name in trees else n)
+                              if isinstance(n, exp.Column) and n.name in trees else n, copy=False)
 
     def aggregates(self, macro: str, scope: Scope | None = None, **extra: Any) -> Aggregates:
         """Render a measure macro into named aggregates over `scope` (default: current window)."""
@@ -104,7 +107,7 @@ class TestContext:
         """Render a full-SELECT macro; `{{ relation }}` becomes the windowed relation."""
         rendered, trees = self._render(macro, relation=RELATION_PLACEHOLDER, **extra)
         tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
-        return Query(windowed(self._restore(tree, trees), scope or self.current), rendered.macro)
+        return Query(windowed(self._restore(tree, trees), scope or self.current, copy=False), rendered.macro)
 
     def sampled(self, scope: Scope, rows: int) -> Scope:
         """`scope`'s rows as the adapter's `profile_sample` macro samples them (a fixed-size,
@@ -114,7 +117,8 @@ class TestContext:
             return scope
         tree = parse_query(f"select * from {RELATION_PLACEHOLDER} {rendered.text}", rendered.dialect,
                            self.test.location, f"macro {rendered.macro}")
-        return Scope(exp.Subquery(this=windowed(tree, scope), alias=exp.TableAlias(this=exp.to_identifier("sqlmon_sample"))))
+        return Scope(exp.Subquery(this=windowed(tree, scope, copy=False),
+                                  alias=exp.TableAlias(this=exp.to_identifier("sqlmon_sample"))))
 
     def condition(self, text: str) -> exp.Expression:
         cond = parse_condition(text, self.sql_dialect, self.test.location)
@@ -156,12 +160,13 @@ def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Outcome]]:
     return outcomes  # type: ignore[return-value]
 
 
-def windowed(tree: exp.Expression, scope: Scope) -> exp.Query:
-    """Swap the `{{ relation }}` placeholder for `(SELECT * FROM relation WHERE window)`."""
-    source = exp.select("*").from_(scope.relation.copy())
+def windowed(tree: exp.Expression, scope: Scope, copy: bool = True) -> exp.Query:
+    """Swap the `{{ relation }}` placeholder for `(SELECT * FROM relation WHERE window)`;
+    `copy=False` rewrites `tree` in place (a tree just parsed, held by nobody else)."""
+    source = exp.select("*").from_(scope.relation.copy(), copy=False)
     if scope.condition is not None:
-        source = source.where(scope.condition.copy())
-    return replace_relation(tree, source)
+        source = source.where(scope.condition.copy(), copy=False)
+    return replace_relation(tree, source, copy=copy)
 
 
 def is_float(col: ColumnInfo | None) -> bool:

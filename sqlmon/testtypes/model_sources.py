@@ -26,7 +26,7 @@ from sqlglot import exp
 from .. import quality as q
 from .. import quality_sql as qs
 from ..errors import CompileError, did_you_mean
-from ..measures import Aggregates, Scope
+from ..measures import Aggregates, Columns, Scope
 from .base import TestContext
 
 ROWS = exp.Count(this=exp.Star())
@@ -81,15 +81,16 @@ class Grouped:
     keys: tuple[exp.Expression, ...]
     measures: dict[str, exp.Expression]
     segment_keys: tuple[exp.Expression, ...] | None = None
+    columnar: bool = False      # the overall rows come as `Columns` (read with numpy)
 
 
 @dataclass
 class Collected:
     """Answers for one window (or one segment): the scalar row and, per grouped part, rows of
-    ``(key..., measure...)`` tuples."""
+    ``(key..., measure...)`` tuples, or the `Columns` of a columnar part (overall only)."""
 
     scalar: dict[str, Any]
-    grouped: list[list[tuple]] = field(default_factory=list)
+    grouped: list[list[tuple] | Columns] = field(default_factory=list)
 
 
 def _tuples(rows: list[dict[str, Any]], offset: int, n_keys: int, measures: dict) -> list[tuple]:
@@ -116,7 +117,7 @@ def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, ex
             reqs.append(Aggregates(scope.grouped(*segs, *part.keys), part.measures))
         else:
             overall = len(reqs)
-            reqs.append(Aggregates(scope.grouped(*part.keys), part.measures))
+            reqs.append(Aggregates(scope.grouped(*part.keys), part.measures, columnar=part.columnar))
             if ns:
                 by_segment = len(reqs)
                 reqs.append(Aggregates(scope.grouped(*segs, *part.segment_keys), part.measures))
@@ -134,7 +135,9 @@ def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, ex
                 key = tuple(row[f"g{i}"] for i in range(ns))
                 per.setdefault(key, Collected({}, [[] for _ in parts])).grouped[j].append(values)
         if overall is not None:
-            total.grouped.append(_tuples(answers[overall], 0, len(part.keys), part.measures))
+            got = answers[overall]
+            total.grouped.append(got if isinstance(got, Columns)
+                                 else _tuples(got, 0, len(part.keys), part.measures))
         else:   # additive measures: the overall rows are all the segment rows
             total.grouped.append([t for c in per.values() for t in c.grouped[j]])
     return total, per
@@ -235,7 +238,7 @@ class HistogramSource(Source):
         p = ctx.params
         return [Grouped((qs.score_bin_expr(m.score, p.bins),),
                         qs.labelled_histogram_measures(m.label, m.score, m.positive),
-                        segment_keys=(qs.score_bin_expr(m.score, p.segment_bins),))]
+                        segment_keys=(qs.score_bin_expr(m.score, p.segment_bins),), columnar=True)]
 
     def read(self, c: Collected, m: Model, ctx: TestContext, segment: bool = False) -> q.ScoreHistogram:
         bins = ctx.params.segment_bins if segment else ctx.params.bins
@@ -244,23 +247,43 @@ class HistogramSource(Source):
         return dataclasses.replace(h, invalid=max(h.invalid, bad))
 
 
-def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.ScoreHistogram:
+def _floats(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A column (numpy, masked for NULLs, or a tuple of Python values) -> float64 values with
+    NULL as NaN, and the NULL mask."""
+    if isinstance(column, np.ma.MaskedArray):
+        return column.astype(np.float64).filled(np.nan), np.ma.getmaskarray(column)
+    if isinstance(column, np.ndarray) and column.dtype != object:
+        return column.astype(np.float64), np.zeros(len(column), dtype=bool)
+    values = np.array(column, dtype=object)
+    null = np.equal(values, None)
+    return np.where(null, np.nan, values).astype(np.float64), null
+
+
+def read_sparse_histogram(rows: list[tuple] | Columns, bins: int, score_column: str) -> q.ScoreHistogram:
     """``(bin, pos, labelled, min_score, max_score)`` rows (``quality_sql.
-    labelled_histogram_measures``; negatives = labelled - pos) -> the non-empty bins in order.
+    labelled_histogram_measures``; negatives = labelled - pos), or the same as `Columns`,
+    -> the non-empty bins in order.
 
     Empty bins add nothing to ROC AUC or average precision, so only the returned rows are kept
     (no dense array of `bins` entries). When every non-empty bin holds a single score, the bins
     are the distinct scores: exact mode, keyed by the score itself. Vectorised: a window has up
-    to `bins` (100,000) rows and roc_auc and pr_auc each read them."""
-    if not rows:
+    to `bins` (100,000) rows (read once per answer, though roc_auc and pr_auc both ask)."""
+    if isinstance(rows, Columns):           # roc_auc and pr_auc get the same answer: read it once
+        memo = ("score_histogram", bins, score_column)
+        if memo not in rows.memo:
+            rows.memo[memo] = _read_sparse_histogram(rows.columns, bins, score_column)
+        return rows.memo[memo]
+    return _read_sparse_histogram(list(zip(*rows)), bins, score_column)
+
+
+def _read_sparse_histogram(columns: list[Any], bins: int, score_column: str) -> q.ScoreHistogram:
+    if not columns or not len(columns[0]):
         return q.ScoreHistogram((), (), None, 0, 0, score_column)
-    table = np.array(rows, dtype=object)
-    pos = np.nan_to_num(table[:, 1].astype(np.float64)).astype(np.int64)   # NULL -> nan -> 0
-    n = np.nan_to_num(table[:, 2].astype(np.float64)).astype(np.int64)
+    key, is_null = _floats(columns[0])
+    pos = np.nan_to_num(_floats(columns[1])[0]).astype(np.int64)        # NULL -> nan -> 0
+    n = np.nan_to_num(_floats(columns[2])[0]).astype(np.int64)
     neg = n - pos
-    keys = table[:, 0]
-    is_null = np.equal(keys, None)
-    key = np.where(is_null, -1, keys).astype(np.float64)
+    key = np.where(is_null, -1, key)
     kept = n > 0
     null = int(n[kept & is_null].sum())
     placed = kept & ~is_null & (key >= 0) & (key < bins)
@@ -270,7 +293,7 @@ def read_sparse_histogram(rows: list[tuple], bins: int, score_column: str) -> q.
     np.add.at(pos_b, at, pos[placed])
     np.add.at(neg_b, at, neg[placed])
     # exact: every bin holds one score (segment rows of one bin must agree on it too)
-    low, high = table[placed, 3].astype(np.float64), table[placed, 4].astype(np.float64)
+    low, high = _floats(columns[3])[0][placed], _floats(columns[4])[0][placed]
     lo_b, hi_b = np.full(len(uniq), np.inf), np.full(len(uniq), -np.inf)
     np.minimum.at(lo_b, at, low)
     np.maximum.at(hi_b, at, high)
