@@ -117,7 +117,7 @@ def _classify(sql: str) -> str:
         kind = "top values (sample)" if "using sample" in s else "top values"
     elif "using sample" in s:
         kind = "histograms (sample)"
-    elif 'as "le' in s:
+    elif 'as "le_0' in s:
         kind = "fused aggregates + histograms"
     elif "group by" in s:
         kind = "histogram"

@@ -72,7 +72,8 @@ limit {{ limit }}
 
 {# Histogram pass of a numeric value: scalar aggregates only, so the planner fuses them with every
    other test of the window into one scan. Rows, non-NULL values, NaN/+inf/-inf, then per edge the
-   rows with value <= edge (cumulative: bin i = le[i] - le[i-1]; NaN is greater than every number
+   rows with value <= edge (cumulative: bin i = le_i - le_(i-1), one column each -- Spark ran an
+   ARRAY of them slower; NaN is greater than every number
    in DuckDB, PostgreSQL and Spark, so it is never <= an edge, and -inf always is -- binning
    subtracts it) and the sums of the finite values in the two open-ended bins (Wasserstein's
    tails). One count_if per edge costs a third of a GROUP BY on a per-row CASE in DuckDB
@@ -82,7 +83,8 @@ count(*) AS n_rows,
 count({{ value }}) AS nonnull,
 {% if is_float %}{{ nonfinite_counts(value) }},{% endif %}
 {% if edges %}
-[{% for e in edges %}count_if({{ value }} <= {{ literal(e) }}){{ ", " if not loop.last }}{% endfor %}] AS le,
+{% for e in edges %}count_if({{ value }} <= {{ literal(e) }}) AS le_{{ loop.index0 }},
+{% endfor %}
 sum(case when {{ value }} <= {{ literal(edges[0]) }} then {{ finite(value, is_float) }} end) AS low_sum,
 sum(case when {{ value }} > {{ literal(edges[-1]) }} then {{ finite(value, is_float) }} end) AS high_sum
 {% else %}

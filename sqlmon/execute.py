@@ -51,7 +51,7 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
     ex = Execution()
     live: dict[str, _Live] = {}
     policy = _Policy(fuse, adapter.fuse_windows if fuse_windows is None else fuse_windows,
-                     threads if adapter.concurrent_queries else 1, adapter.isolate_distinct)
+                     threads if adapter.concurrent_queries else 1, adapter.isolate_object_aggregates)
     # Phases: a phase-1 test (anomaly) judges another test's result of this run, so it starts
     # only when every phase-0 test is judged, and sees those results in `ctx.results`.
     for phase in sorted({_phase(p) for p in prepared}):
@@ -131,13 +131,14 @@ class _Policy:
     fuse: bool
     fuse_windows: bool
     threads: int
-    isolate_distinct: bool = False
+    isolate_object_aggregates: bool = False
 
 
 def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: list[tuple[str, int]], policy: _Policy,
                on_query: Callable[[int, int], None] | None) -> tuple[dict[int, Any], dict[int, float]]:
     planned = plan(requests, fuse=policy.fuse, max_expressions=adapter.max_select_expressions,
-                   fuse_windows=policy.fuse_windows, isolate_distinct=policy.isolate_distinct)
+                   max_aggregates=adapter.max_aggregates,
+                   fuse_windows=policy.fuse_windows, isolate_object_aggregates=policy.isolate_object_aggregates)
     seconds: dict[int, float] = {}
     done = [0]
 

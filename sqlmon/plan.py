@@ -6,7 +6,8 @@ adapter policy, for engines that pay per scan) aggregates over *different filter
 relation share one scan too: each aggregate's argument is wrapped in `CASE WHEN <its filter>
 THEN ... END` and the WHERE becomes the OR of the filters. `fuse=False` gives one query per
 request -- the reference the fused plans are tested against (fusion must not change answers).
-With `isolate_distinct` (Spark) aggregates holding a DISTINCT fuse only with each other.
+With `isolate_object_aggregates` (Spark) aggregates whose state is an object -- a DISTINCT set,
+a percentile's buffer, a sketch -- fuse only with each other.
 """
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from sqlglot import exp
 
 from .measures import Aggregates, Columns, Query
 from .sql import key as sql_key, select_from
+
+
+# Aggregates whose state is an object, not a few numbers: Spark runs a query holding one in its
+# object-hash/sort aggregate without code generation, which slows every other aggregate of the
+# query (benchmarks/SPARK.md).
+OBJECT_AGGREGATES = (exp.Distinct, exp.Quantile, exp.ApproxQuantile, exp.PercentileCont, exp.PercentileDisc,
+                     exp.ArrayAgg, exp.ApproxDistinct)
 
 
 @dataclass
@@ -40,8 +48,8 @@ class PlannedQuery:
         return not self.slots
 
 
-def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000,
-         fuse_windows: bool = False, isolate_distinct: bool = False) -> list[PlannedQuery]:
+def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions: int = 1000, max_aggregates: int | None = None,
+         fuse_windows: bool = False, isolate_object_aggregates: bool = False) -> list[PlannedQuery]:
     out: list[PlannedQuery] = []
     groups: dict[str, list[int]] = {}
     same_query: dict[str, PlannedQuery] = {}
@@ -55,17 +63,17 @@ def plan(requests: list[Aggregates | Query], fuse: bool = True, max_expressions:
             out.append(same_query[key])
         else:
             key = (_scan_key(req) if fuse_windows else req.scope.key) if fuse else f"#{i}"
-            if isolate_distinct and any(e.find(exp.Distinct) for e in req.measures.values()):
-                key += "#distinct"          # an adapter policy: such requests fuse only among themselves
+            if isolate_object_aggregates and any(e.find(*OBJECT_AGGREGATES) for e in req.measures.values()):
+                key += "#object"            # an adapter policy: such requests fuse only among themselves
             groups.setdefault(key, []).append(i)
     for members in groups.values():
         conditions = {_cond_key(requests[i]) for i in members}
         if len(conditions) == 1:
             first = requests[members[0]].scope
             out.extend(_fuse(members, lambda i: requests[i].measures, first.relation, first.condition,
-                             first.group_by, max_expressions))
+                             first.group_by, max_expressions, max_aggregates))
         else:
-            out.extend(_fuse_windows(requests, members, max_expressions))
+            out.extend(_fuse_windows(requests, members, max_expressions, max_aggregates))
     for pq in out:
         pq.columnar = pq.group_count > 0 and all(getattr(requests[i], "columnar", False) for i in pq.requests)
     return out
@@ -80,7 +88,8 @@ def _cond_key(req: Aggregates) -> str:
     return sql_key(req.scope.condition) if req.scope.condition is not None else ""
 
 
-def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int) -> list[PlannedQuery]:
+def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int,
+                  max_aggregates: int | None) -> list[PlannedQuery]:
     """One scan for several filters of one relation; requests whose aggregates cannot be made
     conditional keep their own scan."""
     rewritten: dict[int, dict[str, exp.Expression]] = {}
@@ -98,10 +107,11 @@ def _fuse_windows(requests: list[Any], members: list[int], max_expressions: int)
         where = None if any(c is None for c in conds) else exp.or_(*_unique(conds))
         scope = requests[members[0]].scope
         out.extend(_fuse(list(rewritten), rewritten.__getitem__, scope.relation, where, scope.group_by,
-                         max_expressions))
+                         max_expressions, max_aggregates))
     for group in alone.values():
         s = requests[group[0]].scope
-        out.extend(_fuse(group, lambda i: requests[i].measures, s.relation, s.condition, s.group_by, max_expressions))
+        out.extend(_fuse(group, lambda i: requests[i].measures, s.relation, s.condition, s.group_by, max_expressions,
+                         max_aggregates))
     return out
 
 
@@ -156,22 +166,30 @@ def _inside_aggregate(node: exp.Expression) -> bool:
 
 
 def _fuse(members: list[int], measures_of: Callable[[int], dict[str, exp.Expression]], relation: exp.Expression,
-          condition: exp.Expression | None, group_by: tuple[exp.Expression, ...], max_expressions: int) -> list[PlannedQuery]:
+          condition: exp.Expression | None, group_by: tuple[exp.Expression, ...], max_expressions: int,
+          max_aggregates: int | None = None) -> list[PlannedQuery]:
     queries: list[PlannedQuery] = []
     by_sql: dict[str, str] = {}
     measures: dict[str, exp.Expression] = {}
     current = PlannedQuery(exp.select("1"), [], group_count=len(group_by))
+    aggregates = 0
     for i in members:
         for name, expr in measures_of(i).items():
             key = sql_key(expr)
             if key not in by_sql:
-                if len(measures) >= max_expressions:     # split: the adapter's column limit
+                # split: the adapter's column limit, or (ungrouped) its aggregates-per-query limit
+                n = sum(1 for _ in expr.find_all(exp.AggFunc)) if max_aggregates and not group_by else 0
+                if len(measures) >= max_expressions or (measures and n and aggregates + n > max_aggregates):
+                    if i not in current.requests and any(r == i for r, _, _ in current.slots):
+                        current.requests.append(i)      # request i continues in the next query
                     current.select = select_from(measures, relation, condition, group_by)
                     queries.append(current)
                     current, measures, by_sql = PlannedQuery(exp.select("1"), [], group_count=len(group_by)), {}, {}
+                    aggregates = 0
                 alias = name if name not in measures else f"{name}_{len(measures)}"
                 by_sql[key] = alias
                 measures[alias] = expr
+                aggregates += n
             current.slots.append((i, name, by_sql[key]))
         if i not in current.requests:
             current.requests.append(i)

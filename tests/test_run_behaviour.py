@@ -224,18 +224,21 @@ def test_window_fusion_and_threads_do_not_change_answers(proj):
     assert len(windows.queries) < len(proj.api(write_artifacts=False, history=False).queries)
 
 
-def test_isolating_distinct_aggregates_does_not_change_answers(proj, monkeypatch):
-    """The Spark policy, tried on DuckDB: DISTINCT aggregates fuse only among themselves."""
+def test_isolating_object_aggregates_does_not_change_answers(proj, monkeypatch):
+    """The Spark policy, tried on DuckDB: DISTINCT and percentile aggregates fuse only among
+    themselves."""
     from sqlmon.adapters.duckdb import DuckDBAdapter
     proj.monitors(MIXED)
     base = proj.api(write_artifacts=False, history=False)
-    monkeypatch.setattr(DuckDBAdapter, "isolate_distinct", True)
+    monkeypatch.setattr(DuckDBAdapter, "isolate_object_aggregates", True)
     isolated = proj.api(write_artifacts=False, history=False)
     assert {r.unique_id: (r.status, r.metric, r.details) for r in isolated.results} == \
         {r.unique_id: (r.status, r.metric, r.details) for r in base.results}
     assert len(isolated.queries) == len(base.queries) + 1
     distinct = [q.sql.upper() for q in isolated.queries if "DISTINCT" in q.sql.upper()]
     assert len(distinct) == 1 and "AVG(" not in distinct[0] and "COUNT(DISTINCT" in distinct[0]
+    assert "QUANTILE" in distinct[0]
+    assert all("QUANTILE" not in q.sql.upper() for q in isolated.queries if "AVG(" in q.sql.upper())
     assert any("AVG(" in q.sql.upper() and "DISTINCT" not in q.sql.upper() for q in isolated.queries)
 
 
@@ -266,6 +269,6 @@ monitors:
     assert "quantile" in sqls[0].lower() or "quantile" in sqls[1].lower()    # round 1: gate + profile
     current = [s for s in sqls if "2024-01-09" in s and "2024-01-08 " not in s and "GROUP BY" not in s.upper()]
     assert len(current) == 2 and current[0].startswith('SELECT COUNT(*) AS "row_count" FROM')     # the gate
-    assert '"le"' in current[1].lower() and "failing_count" in current[1].lower()             # all the rest
+    assert '"le_0"' in current[1].lower() and "failing_count" in current[1].lower()           # all the rest
     # the profile's rows and the reference histogram's: one query each, shared by all three drift tests
     assert len([s for s in sqls if "quantile" in s.lower()]) == 1

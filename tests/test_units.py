@@ -188,3 +188,30 @@ def test_result_to_dict_is_clean_asdict():
     want = clean(dataclasses.asdict(r))
     assert r.to_dict() == want
     assert json.dumps(r.to_dict(), indent=2) == json.dumps(want, indent=2)
+
+
+def test_planner_splits_above_the_adapters_aggregate_limit():
+    """Spark's limit: an ungrouped fused query holds at most `max_aggregates` aggregate functions
+    (a measure is never split); every request still gets all its answers back."""
+    import sqlglot
+    from sqlglot import exp
+
+    from sqlmon.measures import Aggregates, Scope
+    from sqlmon.plan import answers, merge, plan
+
+    scope = Scope(exp.to_table("t"))
+
+    def counts(k: int, m: str) -> exp.Expression:
+        return sqlglot.parse_one("[" + ", ".join(f"count_if(x <= {k}{m}{j})" for j in range(5)) + "]")
+    lists = [Aggregates(scope, {m: counts(k, m) for m in ("1", "2", "3")}) for k in range(4)]   # 15 each
+    single = Aggregates(scope, {"n": sqlglot.parse_one("count(*)"), "s": sqlglot.parse_one("sum(x) + max(x)")})
+    requests = [*lists, single]
+    assert len(plan(requests)) == 1
+    planned = plan(requests, max_aggregates=25)
+    sizes = [sum(1 for _ in pq.select.find_all(exp.AggFunc)) for pq in planned]
+    assert sizes == [25, 25, 13] and all(s <= 25 for s in sizes)
+    # request 1 spans the first two queries, request 2 the last two: every answer comes back
+    got = merge([answers(pq, [tuple(range(len(pq.select.expressions)))], requests) for pq in planned])
+    assert all(set(got[k]) == {"1", "2", "3"} for k in range(4)) and set(got[4]) == {"n", "s"}
+    grouped = Scope(exp.to_table("t"), group_by=(exp.column("g"),))
+    assert len(plan([Aggregates(grouped, r.measures) for r in lists], max_aggregates=25)) == 1   # grouped: never split

@@ -55,7 +55,8 @@ class Adapter:
     # Planner policies, chosen by measurement per engine (benchmarks/):
     fuse_windows: ClassVar[bool] = False     # one scan for all windows of a relation (CASE-wrapped aggregates)
     concurrent_queries: ClassVar[bool] = False   # `execute` may be called from several threads
-    isolate_distinct: ClassVar[bool] = False     # DISTINCT aggregates get their own query
+    isolate_object_aggregates: ClassVar[bool] = False   # DISTINCT/percentile/sketch aggregates: own query
+    max_aggregates: ClassVar[int | None] = None         # split an ungrouped fused query above this
 
     def __init__(self, target: dict[str, Any]):
         self.target = target

@@ -73,8 +73,15 @@ class SparkAdapter(Adapter):
     concurrent_queries = True
     # With a DISTINCT aggregate in a query Spark first groups by the distinct value, and every
     # other aggregate of the query keeps a partial state per value: exact `percentile` +
-    # `count(distinct)` cost 28 s together, 12 s + 4 s apart on 3M rows (benchmarks/SPARK.md).
-    isolate_distinct = True
+    # `count(distinct)` cost 28 s together, 12 s + 4 s apart on 3M rows. A percentile (or any
+    # aggregate with an object state) puts the whole query in Spark's object-hash aggregate,
+    # without code generation: the ~200 drift-histogram counts of a window then cost seconds.
+    # Such aggregates get their own query (benchmarks/SPARK.md).
+    isolate_object_aggregates = True
+    # Spark's generated code for one aggregate with a few hundred functions runs several times
+    # slower than the same functions split over queries of ~100 (measured: 170 + 50 aggregates
+    # 1.9 s + 0.8 s apart, 4.7-12 s together on 1.5M rows; benchmarks/SPARK.md).
+    max_aggregates = 100
 
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)

@@ -161,7 +161,8 @@ class NumericPasses:
     @staticmethod
     def histogram(answer: dict[str, Any], profile: Profile, std: float | None = None) -> Histogram:
         return numeric_histogram(profile, rows=answer["n_rows"] or 0, nonnull=answer["nonnull"] or 0,
-                                 le=answer.get("le"), tails=(answer["low_sum"], answer["high_sum"]),
+                                 le=[answer[f"le_{i}"] for i in range(len(profile.edges))],
+                                 tails=(answer["low_sum"], answer["high_sum"]),
                                  nan=answer.get("nan") or 0, posinf=answer.get("posinf") or 0,
                                  neginf=answer.get("neginf") or 0, std=std)
 
