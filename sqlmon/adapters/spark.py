@@ -80,7 +80,8 @@ class SparkAdapter(Adapter):
     isolate_object_aggregates = True
     # Spark's generated code for one aggregate with a few hundred functions runs several times
     # slower than the same functions split over queries of ~100 (measured: 170 + 50 aggregates
-    # 1.9 s + 0.8 s apart, 4.7-12 s together on 1.5M rows; benchmarks/SPARK.md).
+    # 1.9 s + 0.8 s apart, 4.7-12 s together on 1.5M rows; with the 8000-byte method limit set
+    # below, the second run of spark_vs_duckdb.py is still 14.0 s split, 19.6 s unsplit).
     max_aggregates = 100
 
     def __init__(self, target: dict[str, Any]):
@@ -193,7 +194,12 @@ def _start_session(target: dict[str, Any]):
         # executors connect back to the driver, which must listen on a reachable address.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     conf: dict[str, str] = {"spark.sql.session.timeZone": "UTC",
-                            "spark.ui.showConsoleProgress": "false"}
+                            "spark.ui.showConsoleProgress": "false",
+                            # Spark's own advice on HotSpot: the JIT does not compile a method over
+                            # 8000 bytes, so a larger generated one (a fused query's ~100 aggregates)
+                            # runs interpreted: 17 s, against 4.7 s with whole-stage codegen falling
+                            # back at 8000 (benchmarks/SPARK.md).
+                            "spark.sql.codegen.hugeMethodLimit": "8000"}
     if remote:
         origin = str(remote)
         if not origin.startswith(("sc://", "local")):
