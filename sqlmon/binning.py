@@ -26,10 +26,13 @@ here). No I/O here.
 from __future__ import annotations
 
 import math
+from importlib import import_module
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+
+from .measures import float_values
 
 PROFILE_VERSION = 1
 DEFAULT_BINS = 20
@@ -265,18 +268,6 @@ def boolean_profile(*, n: int) -> Profile:
 # ----------------------------------------------------------------------------- the bin rule
 
 
-def _floats(x) -> tuple[np.ndarray, np.ndarray]:
-    """(float64 values, NULL mask) from a list, ndarray, masked array or object array with None."""
-    if isinstance(x, np.ma.MaskedArray):
-        return np.ma.getdata(x).astype(float).ravel(), np.ma.getmaskarray(x).ravel()
-    arr = np.asarray(x)
-    if arr.dtype != object:
-        return arr.astype(float).ravel(), np.zeros(arr.size, bool)
-    arr = arr.ravel()
-    null = np.fromiter((v is None for v in arr), bool, arr.size)
-    return np.array([np.nan if v is None else float(v) for v in arr], float), null
-
-
 def assign_numeric(x, profile: Profile) -> np.ndarray:
     """Bin index per value: ``#edges < x``, or NULL=-1, NaN=-2, +inf=-3, -inf=-4.
 
@@ -284,7 +275,7 @@ def assign_numeric(x, profile: Profile) -> np.ndarray:
     >>> assign_numeric([None, "nan", "inf", "-inf", 0.5, 1.0, 1.5, 2.0, 9.0], p).tolist()
     [-1, -2, -3, -4, 0, 0, 1, 1, 2]
     """
-    f, null = _floats(x)
+    f, null = float_values(x)
     codes = np.searchsorted(np.asarray(profile.edges, float), f, side="left").astype(np.int64)
     codes[np.isneginf(f)] = NEGINF
     codes[np.isposinf(f)] = POSINF
@@ -338,7 +329,7 @@ def numeric_histogram(profile: Profile, *, rows: float, nonnull: float, le, tail
 
     >>> p = Profile(kind="numeric", edges=(1.0, 2.0))
     >>> numeric_histogram(p, rows=7, nonnull=6, le=[3, 4], tails=(1.5, 9.0), neginf=1, nan=1).counts
-    (2, 1, 2)
+    (2, 1, 1)
     """
     le = [int(c or 0) for c in (le or [])]
     if len(le) != len(profile.edges):
@@ -372,6 +363,12 @@ def categorical_histogram(kept_counts, *, other: float, new: float, null: float,
                      new_values=tuple(new_values), cutoff=profile.cutoff if is_reference else 0)
 
 
-# The numpy reference implementation lives in its own module (it imports this one).
-from .binning_numpy import (histogram_categorical_numpy, histogram_numpy, profile_numpy,  # noqa: E402, F401
-                            quantile_edges)
+# The numpy reference lives in `binning_numpy`, which imports this module: re-exported here, loaded
+# on first use (an import at the bottom would make `binning_numpy` impossible to import on its own).
+_NUMPY_REFERENCE = ("histogram_categorical_numpy", "histogram_numpy", "profile_numpy", "quantile_edges")
+
+
+def __getattr__(name: str):
+    if name in _NUMPY_REFERENCE:
+        return getattr(import_module(".binning_numpy", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

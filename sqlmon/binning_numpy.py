@@ -9,9 +9,10 @@ import math
 
 import numpy as np
 
-from .binning import (DEFAULT_BINS, GRID, NAN, NEGINF, NULL, POSINF, Histogram, Profile, _floats, assign_categorical,
+from .binning import (DEFAULT_BINS, GRID, NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical,
                       assign_numeric, boolean_profile, categorical_histogram, categorical_profile, numeric_profile,
                       point_masses)
+from .measures import float_values
 
 
 def quantile_edges(x, bins: int = DEFAULT_BINS) -> list[float]:
@@ -54,7 +55,7 @@ def profile_numpy(x, bins: int = DEFAULT_BINS, kind: str | None = None, *, k: in
             top = list(zip(uniq.tolist(), cnt.tolist()))
         singletons = sum(1 for _, c in top if c == 1)
         return categorical_profile(top, n=len(present), singletons=singletons, k=k, min_share=min_share)
-    f, null = _floats(arr)
+    f, null = float_values(arr)
     f = f[~null & np.isfinite(f)]
     if f.size == 0:
         return numeric_profile([], n=0, std=None, vmin=None, vmax=None, distinct_count=0, top_values=[],
@@ -81,7 +82,7 @@ def histogram_numpy(x, profile: Profile) -> Histogram:
     """Counts, tail sums and special buckets of a numeric window (what the SQL returns)."""
     if profile.kind not in ("numeric", "discrete"):
         raise ValueError(f"histogram_numpy needs a numeric profile, got {profile.kind!r}")
-    f, null = _floats(x)
+    f, null = float_values(x)
     codes = assign_numeric(np.ma.MaskedArray(f, null), profile)
     ok = codes >= 0
     counts = np.bincount(codes[ok], minlength=profile.n_bins)

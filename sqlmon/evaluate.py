@@ -99,14 +99,7 @@ def clean(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     """What ``clean`` makes of what ``dataclasses.asdict`` makes of `value` (nested dataclasses
     become dicts of their fields; everything else as `clean` has it), without the copies."""
-    kind = type(value)
-    if kind is dict:
-        return {str(k): _plain(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_plain(v) for v in value]
-    if kind in (str, int, float, bool) or value is None:
-        return clean(value)
-    if hasattr(kind, "__dataclass_fields__"):
+    if hasattr(type(value), "__dataclass_fields__"):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}

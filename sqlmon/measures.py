@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 from sqlglot import exp
 
 from .sql import key as sql_key
@@ -70,6 +71,19 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
+
+
+def float_values(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 values with NULL as NaN, the NULL mask) of a column: a numpy array (masked for
+    NULLs, as `Columns` from DuckDB) or a sequence of Python values with None for NULL."""
+    if isinstance(column, np.ma.MaskedArray):
+        return column.astype(np.float64).filled(np.nan).ravel(), np.ma.getmaskarray(column).ravel()
+    values = np.asarray(column)
+    if values.dtype != object:
+        return values.astype(np.float64).ravel(), np.zeros(values.size, dtype=bool)
+    values = np.array(column, dtype=object).ravel()
+    null = np.equal(values, None)
+    return np.where(null, np.nan, values).astype(np.float64), null
 
 
 @dataclass

@@ -20,6 +20,7 @@ applicable statistic. No I/O.
 from __future__ import annotations
 
 import math
+from importlib import import_module
 
 import numpy as np
 from scipy import special as _special
@@ -238,12 +239,22 @@ def wasserstein(ref: Histogram, cur: Histogram, ref_std: float, discrete: bool =
     return w1 / max(float(ref_std), W1_STD_FLOOR)
 
 
-# Peer-tool conventions live in stats_compat; re-exported so `stats.psi_evidently` keeps working.
-from .stats_compat import (anderson_ksamp, chi2_gof_evidently, psi_evidently, psi_popmon,  # noqa: E402
-                           wasserstein_norm_raw)
-# The verdict (methods, default gates, compare) lives in `verdict`; re-exported: `stats.compare`.
-from .verdict import (DEFAULT_VERDICT, METHODS, DriftResult, Method, compare, dataset_drift,  # noqa: E402
-                      pooled_bins, two_gate)
+# Re-exported here (`stats.psi_evidently`, `stats.compare`): the peer-tool conventions live in
+# `stats_compat`, the verdict in `verdict`. Both import this module, so they load on first use
+# (an import at the bottom would make them impossible to import on their own).
+_REEXPORTS = {
+    "stats_compat": ("anderson_ksamp", "chi2_gof_evidently", "psi_evidently", "psi_popmon", "wasserstein_norm_raw"),
+    "verdict": ("DEFAULT_VERDICT", "METHODS", "DriftResult", "Method", "compare", "dataset_drift", "pooled_bins",
+                "two_gate"),
+}
+
+
+def __getattr__(name: str):
+    for module, names in _REEXPORTS.items():
+        if name in names:
+            return getattr(import_module(f".{module}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ALPHA", "DEFAULT_VERDICT", "METHODS", "MIN_COUNT", "DriftResult", "Method", "anderson_ksamp",
            "chi2_gof_evidently", "chisquare", "compare", "dataset_drift", "hellinger", "jensenshannon", "kl_divergence",

@@ -215,3 +215,25 @@ def test_planner_splits_above_the_adapters_aggregate_limit():
     assert all(set(got[k]) == {"1", "2", "3"} for k in range(4)) and set(got[4]) == {"n", "s"}
     grouped = Scope(exp.to_table("t"), group_by=(exp.column("g"),))
     assert len(plan([Aggregates(grouped, r.measures) for r in lists], max_aggregates=25)) == 1   # grouped: never split
+
+
+def test_every_module_imports_on_its_own():
+    """No import cycle that only works in one order (a module re-exporting a module that
+    imports it back must load it lazily)."""
+    import pkgutil
+    import subprocess
+    import sys
+
+    import sqlmon
+    names = [f"sqlmon.{m.name}" for m in pkgutil.iter_modules(sqlmon.__path__) if not m.ispkg and m.name != "__main__"]
+    # one interpreter; before each module every sqlmon module is forgotten (third-party ones stay)
+    code = ("import importlib, sys\n"
+            "for n in sys.argv[1:]:\n"
+            "    for m in [m for m in sys.modules if m == 'sqlmon' or m.startswith('sqlmon.')]:\n"
+            "        del sys.modules[m]\n"
+            "    try:\n"
+            "        importlib.import_module(n)\n"
+            "    except Exception as err:\n"
+            "        print(n, repr(err))\n")
+    proc = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stdout, proc.stdout + proc.stderr

@@ -26,7 +26,7 @@ from sqlglot import exp
 from .. import quality as q
 from .. import quality_sql as qs
 from ..errors import CompileError, did_you_mean
-from ..measures import Aggregates, Columns, Scope
+from ..measures import Aggregates, Columns, Scope, float_values
 from .base import TestContext
 
 ROWS = exp.Count(this=exp.Star())
@@ -247,18 +247,6 @@ class HistogramSource(Source):
         return dataclasses.replace(h, invalid=max(h.invalid, bad))
 
 
-def _floats(column: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A column (numpy, masked for NULLs, or a tuple of Python values) -> float64 values with
-    NULL as NaN, and the NULL mask."""
-    if isinstance(column, np.ma.MaskedArray):
-        return column.astype(np.float64).filled(np.nan), np.ma.getmaskarray(column)
-    if isinstance(column, np.ndarray) and column.dtype != object:
-        return column.astype(np.float64), np.zeros(len(column), dtype=bool)
-    values = np.array(column, dtype=object)
-    null = np.equal(values, None)
-    return np.where(null, np.nan, values).astype(np.float64), null
-
-
 def read_sparse_histogram(rows: list[tuple] | Columns, bins: int, score_column: str) -> q.ScoreHistogram:
     """``(bin, pos, labelled, min_score, max_score)`` rows (``quality_sql.
     labelled_histogram_measures``; negatives = labelled - pos), or the same as `Columns`,
@@ -279,9 +267,9 @@ def read_sparse_histogram(rows: list[tuple] | Columns, bins: int, score_column: 
 def _read_sparse_histogram(columns: list[Any], bins: int, score_column: str) -> q.ScoreHistogram:
     if not columns or not len(columns[0]):
         return q.ScoreHistogram((), (), None, 0, 0, score_column)
-    key, is_null = _floats(columns[0])
-    pos = np.nan_to_num(_floats(columns[1])[0]).astype(np.int64)        # NULL -> nan -> 0
-    n = np.nan_to_num(_floats(columns[2])[0]).astype(np.int64)
+    key, is_null = float_values(columns[0])
+    pos = np.nan_to_num(float_values(columns[1])[0]).astype(np.int64)        # NULL -> nan -> 0
+    n = np.nan_to_num(float_values(columns[2])[0]).astype(np.int64)
     neg = n - pos
     key = np.where(is_null, -1, key)
     kept = n > 0
@@ -293,7 +281,7 @@ def _read_sparse_histogram(columns: list[Any], bins: int, score_column: str) -> 
     np.add.at(pos_b, at, pos[placed])
     np.add.at(neg_b, at, neg[placed])
     # exact: every bin holds one score (segment rows of one bin must agree on it too)
-    low, high = _floats(columns[3])[0][placed], _floats(columns[4])[0][placed]
+    low, high = float_values(columns[3])[0][placed], float_values(columns[4])[0][placed]
     lo_b, hi_b = np.full(len(uniq), np.inf), np.full(len(uniq), -np.inf)
     np.minimum.at(lo_b, at, low)
     np.maximum.at(hi_b, at, high)
