@@ -117,6 +117,45 @@ def test_special_buckets_and_quality_shares(proj):
     assert r["status"] == "pass"
 
 
+def test_integer_and_nonfinite_columns_count_like_numpy(proj):
+    """The histogram SQL's special forms give numpy's counts: integer columns compare with
+    floored integer edges (exact even beyond 2**53, where a DOUBLE cast rounds), and a float
+    column with NULL, NaN and +-inf in both windows keeps them out of the bins and the tail sums
+    (DuckDB reads a NULL float as NaN there)."""
+    from sqlmon.stats import w1_cdf
+    rng = np.random.default_rng(5)
+    big = 2**60
+
+    def floats(n):
+        x = rng.normal(0, 1, n).astype(object)
+        x[:300], x[300:400], x[400:450], x[450:470] = None, np.nan, np.inf, -np.inf
+        return x
+
+    ref = {"i": rng.integers(0, 5000, N).astype(np.int32), "b": big + rng.integers(0, 10**6, N), "f": floats(N)}
+    cur = {"i": rng.integers(300, 5300, N).astype(np.int32), "b": big + rng.integers(0, 10**6, N), "f": floats(N)}
+    load(proj, "ints", ref, cur)
+    res = drift_results(proj, "ints", {k: "drift" for k in ref})
+    for k in ref:
+        d = res[f"m.{k}.drift"]["details"]
+        profile = Profile.from_dict(d["profile"]["profile"])
+        assert profile.kind == "numeric", k
+        if k == "b":      # exact integer comparisons with floor(edge): numpy's float64 would round
+            for side, x in (("reference", ref[k]), ("current", cur[k])):
+                le = [int(np.sum(x <= int(np.floor(e)))) for e in profile.edges]
+                expected = np.diff([0, *le, len(x)]).tolist()
+                assert d["histogram"][side] == expected, side
+            continue
+        want = {side: histogram_numpy(np.array(x, dtype=float) if k == "f" else x, profile)
+                for side, x in (("reference", ref[k]), ("current", cur[k]))}
+        for side, h in want.items():
+            assert d["histogram"][side] == list(h.counts), (k, side)
+        w1 = w1_cdf(profile.edges, np.array(want["reference"].counts), want["reference"].tails,
+                    np.array(want["current"].counts), want["current"].tails, False)
+        assert d["stats"]["wasserstein_w1"] == pytest.approx(w1, rel=1e-9), k
+    assert res["m.f.drift"]["details"]["stats"]["null_share_cur"] == pytest.approx(300 / N)
+    assert res["m.i.drift"]["status"] == "fail" and res["m.f.drift"]["status"] == "pass"
+
+
 def test_categorical_new_other_and_good_turing(proj):
     rng = np.random.default_rng(5)
     cats = np.array([f"c{i}" for i in range(30)], dtype=object)

@@ -26,6 +26,9 @@ from ..windows import Window
 Run = Generator[list[Any], list[Any], Outcome]
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8", "DOUBLE PRECISION")
+# DuckDB, PostgreSQL and Spark integer type names (INTERVAL and arrays are not NUMERIC kinds).
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                 "UBIGINT", "UHUGEINT", "LONG", "SHORT", "BYTE")
 
 
 class Params(BaseModel):
@@ -171,6 +174,10 @@ def windowed(tree: exp.Expression, scope: Scope, copy: bool = True) -> exp.Query
 
 def is_float(col: ColumnInfo | None) -> bool:
     return col is not None and col.type.upper().startswith(FLOAT_TYPES)
+
+
+def is_integer(col: ColumnInfo | None) -> bool:
+    return col is not None and col.kind == NUMERIC and col.type.upper().startswith(INTEGER_TYPES)
 
 
 class TestType:
