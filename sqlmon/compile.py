@@ -81,7 +81,8 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
                 check_columns(extra, [c.name for c in columns.values()], test.location, f"where {test.where!r}")
             ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
                               reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
-                              reference_signal=signal, reference_columns=ref_cols, history=history)
+                              reference_signal=signal, reference_columns=ref_cols, history=history,
+                              samples=adapter.samples)
             out.append(Prepared(test, test_types[test.test_type](), ctx))
         except SqlmonError as err:
             out.append(Prepared(test, error=base_result(test, "error", str(err))))

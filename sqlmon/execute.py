@@ -140,6 +140,9 @@ def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: lis
                    max_aggregates=adapter.max_aggregates,
                    fuse_windows=policy.fuse_windows, isolate_object_aggregates=policy.isolate_object_aggregates)
     seconds: dict[int, float] = {}
+    failed: dict[int, Any] = {}
+    if adapter.samples is not None:
+        planned = _keep_samples(ex, adapter, planned, owners, seconds, failed)
     done = [0]
 
     def one(pq: PlannedQuery) -> list[dict[int, Any]]:
@@ -166,7 +169,37 @@ def _run_round(ex: Execution, adapter: Adapter, requests: list[Any], owners: lis
             results = list(pool.map(one, planned))
     else:
         results = [one(pq) for pq in planned]
-    return merge([part for parts in results for part in parts]), seconds
+    return merge([failed] + [part for parts in results for part in parts]), seconds
+
+
+def _keep_samples(ex: Execution, adapter: Adapter, planned: list[PlannedQuery], owners: list[tuple[str, int]],
+                  seconds: dict[int, float], failed: dict[int, Any]) -> list[PlannedQuery]:
+    """Draw the samples this round's queries read (sqlmon.samples) before running them. A draw
+    that fails errors the requests of the queries that read it; the others run."""
+    reads = [adapter.samples.read_by(pq.select) for pq in planned]
+    broken: dict[str, SqlmonError] = {}
+    for name, select in adapter.samples.due(n for names in reads for n in names):
+        readers = [i for pq, names in zip(planned, reads) if name in names for i in pq.requests]
+        sql = generate(select, adapter.dialect)
+        start = time.perf_counter()
+        try:
+            rows = adapter.keep_sample(name, sql)
+        except SqlmonError as err:
+            broken[name] = err
+            continue
+        spent = time.perf_counter() - start
+        adapter.samples.drawn(name)
+        ex.queries.append(Executed(sql, sorted({owners[i][0] for i in readers}), spent, rows))
+        for i in readers:
+            seconds[i] = seconds.get(i, 0.0) + spent / len(readers)
+    keep = []
+    for pq, names in zip(planned, reads):
+        err = next((broken[n] for n in names if n in broken), None)
+        if err is None:
+            keep.append(pq)
+        else:
+            failed.update({i: err for i in pq.requests})
+    return keep
 
 
 def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[Any], owners: list[tuple[str, int]],

@@ -26,6 +26,7 @@ from .project import Project, load_project
 from .references import with_references
 from .render import Macros
 from .resources import macros_dir
+from .samples import Samples
 from .select import select_tests
 from .sql import generate
 from .testtypes import GATES, TEST_TYPES
@@ -176,6 +177,9 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
         if p.error is not None:
             compiled.append(Compiled(p.test.unique_id, [], p.error.message))
             continue
+        samples = None
+        if p.ctx.samples is not None:     # the columns this test samples, not the suite's
+            p.ctx.samples = samples = Samples()
         try:
             requests = next(p.test_type.run(p.ctx))
         except StopIteration:
@@ -183,7 +187,12 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
         except Exception as err:  # noqa: BLE001 - reported per test, like `run`
             compiled.append(Compiled(p.test.unique_id, [], str(err)))
             continue
-        sqls = [generate(q.select, out_dialect, pretty=True) for q in plan(list(requests), fuse=False)]
+        queries = plan(list(requests), fuse=False)
+        sqls = [generate(q.select, out_dialect, pretty=True) for q in queries]
+        if samples is not None:     # what `run` draws once before these queries
+            names = sorted({n for q in queries for n in samples.read_by(q.select)})
+            sqls[:0] = [f"CREATE TEMP TABLE {n} AS\n" + generate(samples.definition(n), out_dialect, pretty=True)
+                        for n in names]
         compiled.append(Compiled(p.test.unique_id, sqls))
     if write:
         base = project.target_dir / "compiled"

@@ -359,3 +359,39 @@ def test_sampled_profile_is_deterministic_and_isolates_point_masses(proj, monkey
     assert np.any(np.array(x_edges) != exact)          # ... and they did come from the sample
     zi_edges = Profile.from_dict(runs[0]["m.zi.drift"]["details"]["profile"]["profile"]).edges
     assert 0.0 in zi_edges and float(np.nextafter(0.0, -np.inf)) in zi_edges
+
+
+def test_kept_sample_equals_the_inline_sample(proj, monkeypatch):
+    """DuckDB keeps the reference sample (drawn once per run, sqlmon.samples): the results are
+    those of drawing it inline in every query, and the run draws it once for all columns."""
+    from sqlmon.adapters.duckdb import DuckDBAdapter
+    monkeypatch.setattr(drift_passes, "PROFILE_SAMPLE_ROWS", 20_000)
+    rng = np.random.default_rng(12)
+    ref = {"x": rng.normal(50, 10, N), "k": rng.poisson(3, N).astype(float)}
+    cur = {"x": rng.normal(51, 10, N), "k": rng.poisson(3.1, N).astype(float)}
+    load(proj, "kept", ref, cur)
+    monitor(proj, "kept", "              - name: x\n                tests: [drift]\n"
+                          "              - name: k\n                tests: [drift]")
+    kept = proj.api(write_artifacts=False, history=False)
+    draws = [q for q in kept.queries if "using sample" in q.sql.lower()]
+    assert len(draws) == 1 and draws[0].rows == 20_000 and draws[0].sql.startswith('SELECT "x", "k" FROM')
+    drift_passes._CACHE.clear()
+    monkeypatch.setattr(DuckDBAdapter, "keeps_samples", False)
+    inline = proj.api(write_artifacts=False, history=False)
+    assert not any("sqlmon_sample_" in q.sql for q in inline.queries)
+    assert {r.unique_id: (r.status, r.metric, r.details) for r in kept.results} == \
+        {r.unique_id: (r.status, r.metric, r.details) for r in inline.results}
+
+
+def test_a_failing_sample_draw_errors_only_its_readers(proj):
+    """A sample the engine refuses to draw (here a project macro asks for 200% of the rows):
+    the drift tests that read it error with the engine's message, the other tests still run."""
+    rng = np.random.default_rng(2)
+    load(proj, "bad", {"x": rng.normal(0, 1, 1000)}, {"x": rng.normal(0, 1, 1000)})
+    proj.write("macros/sample.sql", """
+        {% macro duckdb__profile_sample(rows) %}using sample 200% (bernoulli){% endmacro %}
+    """)
+    res = drift_results(proj, "bad", {"x": "drift, not_null"})
+    assert res["m.x.drift"]["status"] == "error" and "DuckDB refused a query" in res["m.x.drift"]["message"]
+    assert res["m.x.not_null"]["status"] == "pass"
+

@@ -125,8 +125,7 @@ def test_sql_validation():
 def test_no_dialect_branches_outside_adapters_and_macros():
     """DESIGN principle 2: dialect differences are data in adapters/ and macros, never `if dialect ==`."""
     import re
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[1] / "sqlmon"
+        root = Path(__file__).resolve().parents[1] / "sqlmon"
     offenders = []
     for f in root.rglob("*.py"):
         if "adapters" in f.parts:
@@ -138,8 +137,7 @@ def test_no_dialect_branches_outside_adapters_and_macros():
 
 
 def test_readme_documents_every_test_type():
-    from pathlib import Path
-
+    
     from sqlmon.testtypes import TEST_TYPES
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     missing = [name for name in TEST_TYPES if f"`{name}`" not in readme]
@@ -237,3 +235,28 @@ def test_every_module_imports_on_its_own():
             "        print(n, repr(err))\n")
     proc = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True)
     assert proc.returncode == 0 and not proc.stdout, proc.stdout + proc.stderr
+
+
+def test_samples_register_columns_and_draw_again_for_new_ones(monkeypatch):
+    """sqlmon.samples: one table per sample definition carrying every column registered for it,
+    split beyond MAX_COLUMNS; a sample is due until drawn with all its registered columns."""
+    from sqlglot import exp
+
+    from sqlmon import samples as sm
+    monkeypatch.setattr(sm, "MAX_COLUMNS", 2)
+    reg = sm.Samples()
+    select = parse_query("select * from t using sample reservoir(10 rows) repeatable (42)", "duckdb", "w")
+    a, b, c = (reg.table(select.copy(), [col]) for col in ("a", "b", "c"))
+    assert a.name == b.name != c.name and a.name.startswith(sm.PREFIX) and c.name.endswith("_1")
+    assert reg.table(select.copy(), ["a"]).name == a.name           # a registered column: same table
+    other = parse_query("select * from u using sample reservoir(10 rows) repeatable (42)", "duckdb", "w")
+    assert reg.table(other, ["a"]).name not in (a.name, c.name)      # another definition
+    query = exp.select("count(*)").from_(a.copy())
+    assert reg.read_by(query) == {a.name}
+    (name, draw), = reg.due(reg.read_by(query))
+    assert name == a.name and draw.sql("duckdb") == 'SELECT "a", "b" FROM t USING SAMPLE RESERVOIR (10 ROWS) REPEATABLE (42)'
+    reg.drawn(name)
+    assert reg.due([name]) == []
+    reg.table(select.copy(), ["b"])                                  # nothing new: still drawn
+    assert reg.due([name]) == []
+

@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
+from ..samples import Samples
+
 # Coarse column kinds, derived from the warehouse type name; drift and statistics tests use
 # them to choose numeric / categorical / boolean handling.
 NUMERIC, STRING, BOOLEAN, TIMESTAMP, DATE, OTHER = (
@@ -57,9 +59,12 @@ class Adapter:
     concurrent_queries: ClassVar[bool] = False   # `execute` may be called from several threads
     isolate_object_aggregates: ClassVar[bool] = False   # DISTINCT/percentile/sketch aggregates: own query
     max_aggregates: ClassVar[int | None] = None         # split an ungrouped fused query above this
+    keeps_samples: ClassVar[bool] = False    # `keep_sample`: a reference sample drawn once per run
 
     def __init__(self, target: dict[str, Any]):
         self.target = target
+        # What the run's tests sample (sqlmon.samples), when this adapter keeps samples.
+        self.samples = Samples() if self.keeps_samples else None
 
     # --- lifecycle -------------------------------------------------------------------
     def connect(self) -> None:
@@ -84,6 +89,12 @@ class Adapter:
         column, [] for no rows); an engine whose driver fetches columns returns numpy arrays
         (NULLs masked) and skips building a Python tuple per row."""
         return [tuple(c) for c in zip(*self.execute(sql))]
+
+    def keep_sample(self, name: str, sql: str) -> int:
+        """Draw the sample `sql` selects and keep it for the rest of the run under the table name
+        `name`, readable by every later `execute`; return its row count (adapters that set
+        `keeps_samples`)."""
+        raise NotImplementedError
 
     def relation_signal(self, table: exp.Table) -> str | None:
         """A cheap change signal for a relation (file size/time, table statistics), never a

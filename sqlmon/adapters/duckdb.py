@@ -18,11 +18,16 @@ class DuckDBAdapter(Adapter):
     # windows costs more than the second scan saves (benchmarks/README.md), so windows stay apart.
     fuse_windows = False
     concurrent_queries = True      # each execute() runs on its own cursor of the connection
+    # The reservoir draw is single-threaded and reads the whole reference window: a cold drift run
+    # drew it four times (benchmarks/README.md). Kept as Arrow (a bounded sample, sqlmon.samples):
+    # TEMP tables are private to one cursor, and a read-only database cannot ATTACH a scratch one.
+    keeps_samples = True
 
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)
         self.conn = None
         self.path = self._resolved_path()
+        self._kept: dict[str, Any] = {}       # sample name -> pyarrow Table
 
     def connect(self) -> None:
         import duckdb
@@ -55,9 +60,25 @@ class DuckDBAdapter(Adapter):
         return path
 
     def close(self) -> None:
+        self._kept.clear()
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+    def _cursor(self) -> Any:
+        cursor = self.conn.cursor()
+        for name, table in self._kept.items():     # ~1 ms each: a view over the Arrow buffers
+            cursor.register(name, table)
+        return cursor
+
+    def keep_sample(self, name: str, sql: str) -> int:
+        import duckdb
+
+        try:
+            self._kept[name] = table = self._cursor().sql(sql).to_arrow_table()
+        except duckdb.Error as err:
+            raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
+        return table.num_rows
 
     def columns(self, table: exp.Table) -> list[ColumnInfo]:
         import duckdb
@@ -74,7 +95,7 @@ class DuckDBAdapter(Adapter):
         import duckdb
 
         try:
-            cursor = self.conn.cursor().execute(sql)
+            cursor = self._cursor().execute(sql)
             rows = cursor.fetchall()
         except duckdb.Error as err:
             raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
@@ -96,7 +117,7 @@ class DuckDBAdapter(Adapter):
         import duckdb
 
         try:
-            cursor = self.conn.cursor().execute(sql)
+            cursor = self._cursor().execute(sql)
             # numpy per column (NULLs masked): 0.006 s for a 92,000-row score histogram,
             # where fetchall took 0.075 s to build its tuples
             columns = list(cursor.fetchnumpy().values())

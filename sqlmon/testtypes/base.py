@@ -6,7 +6,7 @@ histograms) simply yield twice; the runner fuses the requests of all tests in ea
 """
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -54,6 +54,7 @@ class TestContext:
     reference_columns: dict[str, ColumnInfo] | None = None   # when the reference is another relation
     history: Any = None                     # HistoryReader of past runs (sqlmon.history), None without a store
     results: dict[str, Any] | None = None   # this run's results so far: set for `phase` >= 1 tests only
+    samples: Any = None                     # sqlmon.samples.Samples when the adapter keeps samples
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -112,16 +113,19 @@ class TestContext:
         tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
         return Query(windowed(self._restore(tree, trees), scope or self.current, copy=False), rendered.macro)
 
-    def sampled(self, scope: Scope, rows: int) -> Scope:
+    def sampled(self, scope: Scope, rows: int, columns: Sequence[str] = ()) -> Scope:
         """`scope`'s rows as the adapter's `profile_sample` macro samples them (a fixed-size,
-        seeded sample where the engine has one), or `scope` itself when it renders nothing."""
+        seeded sample where the engine has one), or `scope` itself when it renders nothing. An
+        adapter that keeps samples draws it once per run with every test's `columns`."""
         rendered, _ = self._render("profile_sample", rows=rows)
         if not rendered.text:
             return scope
         tree = parse_query(f"select * from {RELATION_PLACEHOLDER} {rendered.text}", rendered.dialect,
                            self.test.location, f"macro {rendered.macro}")
-        return Scope(exp.Subquery(this=windowed(tree, scope, copy=False),
-                                  alias=exp.TableAlias(this=exp.to_identifier("sqlmon_sample"))))
+        select = windowed(tree, scope, copy=False)
+        if self.samples is not None:
+            return Scope(self.samples.table(select, columns))
+        return Scope(exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier("sqlmon_sample"))))
 
     def condition(self, text: str) -> exp.Expression:
         cond = parse_condition(text, self.sql_dialect, self.test.location)

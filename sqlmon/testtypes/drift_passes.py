@@ -125,7 +125,7 @@ class NumericPasses:
 
     def reference_sample(self) -> Any:
         """The reference rows a numeric baseline reads: the engine's seeded profile sample."""
-        return self.ctx.sampled(self.ctx.reference, PROFILE_SAMPLE_ROWS)
+        return self.ctx.sampled(self.ctx.reference, PROFILE_SAMPLE_ROWS, [self.col.name])
 
     def profile_run(self, sample: Any) -> Generator[list[Any], list[Any], Profile]:
         """The profile pass over `sample` (the reference as `TestContext.sampled` samples it). One

@@ -75,25 +75,25 @@ FROM (
 ) AS sqlmon_failing;
 
 -- g._.dataset_drift
+CREATE TEMP TABLE sqlmon_sample_825afad6277e AS
+SELECT
+  "x"
+FROM (
+  SELECT
+    *
+  FROM main.events
+  WHERE
+    country <> 'zz'
+    AND (
+      "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+      AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+    )
+) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -201,42 +201,28 @@ SELECT
       0.99
     ]
   ) AS "quantiles"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 
 -- g._.prediction_drift
+CREATE TEMP TABLE sqlmon_sample_825afad6277e AS
+SELECT
+  "x"
+FROM (
+  SELECT
+    *
+  FROM main.events
+  WHERE
+    country <> 'zz'
+    AND (
+      "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+      AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+    )
+) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -344,21 +330,7 @@ SELECT
       0.99
     ]
   ) AS "quantiles"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 
 -- g.cat.not_null
 SELECT
@@ -608,25 +580,25 @@ WHERE
   );
 
 -- g.x.drift
+CREATE TEMP TABLE sqlmon_sample_825afad6277e AS
+SELECT
+  "x"
+FROM (
+  SELECT
+    *
+  FROM main.events
+  WHERE
+    country <> 'zz'
+    AND (
+      "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+      AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+    )
+) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 SELECT
   STDDEV_POP(CASE WHEN ISFINITE("x") THEN "x" END) AS "std",
   APPROX_COUNT_DISTINCT(CASE WHEN ISFINITE("x") THEN "x" END) AS "distinct_count",
@@ -734,42 +706,28 @@ SELECT
       0.99
     ]
   ) AS "quantiles"
+FROM sqlmon_sample_825afad6277e;
+
+-- g.ts.ts_drift
+CREATE TEMP TABLE sqlmon_sample_825afad6277e AS
+SELECT
+  "ts"
 FROM (
   SELECT
     *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
-
--- g.ts.ts_drift
+  FROM main.events
+  WHERE
+    country <> 'zz'
+    AND (
+      "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
+      AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
+    )
+) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(EPOCH("ts")) AS "n",
   MIN(EPOCH("ts")) AS "vmin",
   MAX(EPOCH("ts")) AS "vmax"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 SELECT
   STDDEV_POP(EPOCH("ts")) AS "std",
   APPROX_COUNT_DISTINCT(EPOCH("ts")) AS "distinct_count",
@@ -877,19 +835,5 @@ SELECT
       0.99
     ]
   ) AS "quantiles"
-FROM (
-  SELECT
-    *
-  FROM (
-    SELECT
-      *
-    FROM main.events
-    WHERE
-      country <> 'zz'
-      AND (
-        "ts" >= CAST('2024-01-02 00:00:00.000000' AS TIMESTAMP)
-        AND "ts" < CAST('2024-01-09 00:00:00.000000' AS TIMESTAMP)
-      )
-  ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42)
-) AS sqlmon_sample;
+FROM sqlmon_sample_825afad6277e;
 
