@@ -28,6 +28,12 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+# libyaml's parser when PyYAML has it (7x faster on a suite's monitors); the pure-Python one words
+# errors as sqlmon's messages and docs show them, so a file that fails is parsed again with it.
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
     out = YamlDict()
     out.line = node.start_mark.line + 1
@@ -49,18 +55,22 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-# Dates stay strings: windows parse them with one rule (a date means its midnight UTC).
-_Loader.yaml_implicit_resolvers = {
-    k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+for _cls in (_Loader, _FastLoader):
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+    # Dates stay strings: windows parse them with one rule (a date means its midnight UTC).
+    _cls.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def load_yaml_text(text: str, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeLoader subclass
+        except yaml.YAMLError:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - the same file, for its message
     except ConfigError as err:
         raise ConfigError(err.message, where=f"{source}:{err.where.split()[-1]}", hint=err.hint) from None
     except yaml.MarkedYAMLError as err:

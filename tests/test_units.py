@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from sqlmon.sql import parse_condition, parse_query, parse_select_list
 from sqlmon.thresholds import parse_duration, parse_threshold
 from sqlmon.windows import parse_instant, resolve_windows
 from sqlmon.yamlio import load_yaml_text, locate
+
+REPO = Path(__file__).resolve().parents[1]
 
 UTC = timezone.utc
 
@@ -112,6 +115,30 @@ def test_yaml_lines():
     assert load_yaml_text("d: 2024-01-01\n", "f.yml")["d"] == "2024-01-01"   # dates stay text
 
 
+def test_yaml_fast_loader_matches_the_pure_one():
+    """libyaml's parser (when PyYAML has it) builds the same values and lines; a malformed file
+    still gets the pure-Python parser's message and line."""
+    import yaml
+
+    from sqlmon import yamlio
+    text = (REPO / "project_template" / "monitors" / "churn.yml").read_text()
+    fast, pure = (yaml.load(text, Loader=cls) for cls in (yamlio._FastLoader, yamlio._Loader))  # noqa: S506
+
+    def lines(node):
+        if isinstance(node, dict):
+            return [node.line, node.key_lines, *(lines(v) for v in node.values())]
+        if isinstance(node, list):
+            return [node.line, node.item_lines, *(lines(v) for v in node)]
+        return node
+    assert fast == pure and lines(fast) == lines(pure)
+    with pytest.raises(ConfigError) as err:
+        load_yaml_text("a: 1\nb: [1, 2\nc: 3\n", "f.yml")
+    with pytest.raises(yaml.MarkedYAMLError) as pure_err:
+        yaml.load("a: 1\nb: [1, 2\nc: 3\n", Loader=yamlio._Loader)  # noqa: S506
+    assert err.value.message == f"malformed YAML: {pure_err.value.problem}"
+    assert err.value.where == f"f.yml:{pure_err.value.problem_mark.line + 1}"
+
+
 def test_sql_validation():
     assert parse_condition("a = 1 OR b IS NULL", "duckdb", "w").sql() == "a = 1 OR b IS NULL"
     with pytest.raises(CompileError, match="needs a name"):
@@ -125,7 +152,8 @@ def test_sql_validation():
 def test_no_dialect_branches_outside_adapters_and_macros():
     """DESIGN principle 2: dialect differences are data in adapters/ and macros, never `if dialect ==`."""
     import re
-        root = Path(__file__).resolve().parents[1] / "sqlmon"
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "sqlmon"
     offenders = []
     for f in root.rglob("*.py"):
         if "adapters" in f.parts:
@@ -137,7 +165,8 @@ def test_no_dialect_branches_outside_adapters_and_macros():
 
 
 def test_readme_documents_every_test_type():
-    
+    from pathlib import Path
+
     from sqlmon.testtypes import TEST_TYPES
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     missing = [name for name in TEST_TYPES if f"`{name}`" not in readme]
