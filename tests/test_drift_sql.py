@@ -395,3 +395,31 @@ def test_a_failing_sample_draw_errors_only_its_readers(proj):
     assert res["m.x.drift"]["status"] == "error" and "DuckDB refused a query" in res["m.x.drift"]["message"]
     assert res["m.x.not_null"]["status"] == "pass"
 
+
+@pytest.mark.parametrize("data", ["normal", "ties", "one", "empty", "specials"])
+def test_duckdb_profile_quantiles_equal_numpy(data):
+    """DuckDB's numeric_quantiles (99 interpolated quantiles from one sorted list) give numpy's
+    linear quantiles of the finite values, NULL for a column with none."""
+    import duckdb
+
+    from sqlmon.render import Macros
+    from sqlmon.resources import macros_dir
+    rng = np.random.default_rng(9)
+    x = {"normal": rng.normal(0, 1, 5000), "ties": rng.integers(0, 4, 5000).astype(float),
+         "one": np.array([2.5]), "empty": np.array([np.nan, np.inf]),
+         "specials": np.concatenate([rng.lognormal(0, 2, 3000), [np.nan, np.inf, -np.inf] * 10])}[data]
+    values = x.astype(object)
+    values[::97] = None
+    qs = [i / 100 for i in range(1, 100)]
+    macros = Macros([macros_dir()], "duckdb", "duckdb", "duckdb")
+    text = macros.render("numeric_quantiles", "t", value='"x"', is_float=True, qs=qs).text
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (x DOUBLE)")
+    con.executemany("INSERT INTO t VALUES (?)", [[v] for v in values.tolist()])
+    got = con.execute(f"SELECT {text} FROM t").fetchall()[0][2]
+    finite = np.array([v for v in values.tolist() if v is not None and np.isfinite(v)], dtype=float)
+    if finite.size == 0:
+        assert got is None
+    else:
+        assert np.allclose(got, np.quantile(finite, qs), rtol=1e-12, atol=1e-12)
+
