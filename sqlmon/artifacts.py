@@ -93,7 +93,9 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def write_all(rr: "RunResult", target_dir: Path) -> None:
-    atomic_write(target_dir / "run_results.json", json.dumps(run_results(rr), indent=2))
+    # One line, like dbt's: json's C encoder does not indent, and the Python one took 0.03 s per run
+    # (`python -m json.tool target/run_results.json` pretty-prints it).
+    atomic_write(target_dir / "run_results.json", json.dumps(run_results(rr)))
     atomic_write(target_dir / "junit.xml", junit(rr))
     atomic_write(target_dir / "summary.md", summary_md(rr))
     sql = "\n\n".join(f"-- query {i + 1}: {q.seconds:.3f}s, {q.rows} rows; tests: {', '.join(q.tests)}\n{q.sql};"

