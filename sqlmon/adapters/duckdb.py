@@ -67,7 +67,7 @@ class DuckDBAdapter(Adapter):
 
     def _cursor(self) -> Any:
         cursor = self.conn.cursor()
-        for name, table in self._kept.items():     # ~1 ms each: a view over the Arrow buffers
+        for name, table in list(self._kept.items()):   # ~1 ms each: a view over the Arrow buffers
             cursor.register(name, table)
         return cursor
 
