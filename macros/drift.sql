@@ -10,9 +10,12 @@
 {% macro spark__drift_value(column, column_kind) %}{% if column_kind == 'timestamp' %}cast({{ column }} as double){% elif column_kind == 'date' %}unix_timestamp({{ column }}){% else %}{{ column }}{% endif %}{% endmacro %}
 
 {# Reference profile of a numeric column, in two parts fused into one query over the profile
-   sample (see profile_sample). The finite values' count, min and max: #}
+   sample (see profile_sample). The finite values' count, min and max, and the non-NULL values'
+   count (more than n: the sample has NaN/+-inf, and numeric_cdf's tail sums need their exact
+   form): #}
 {% macro default__numeric_profile(value, is_float) %}
 count({{ finite(value, is_float) }}) AS n,
+count({{ value }}) AS nonnull,
 min({{ finite(value, is_float) }}) AS vmin,
 max({{ finite(value, is_float) }}) AS vmax
 {% endmacro %}
@@ -96,16 +99,25 @@ limit {{ limit }}
    literal cast every row, 19 times per column (measured 5x the cost of the count_ifs of that
    column at 10M rows). The tail sums are one CASE with ELSE 0 (a nested CASE yielding NULLs cost
    30% more in DuckDB) on the very comparison of the first and last count_if, which DuckDB then
-   evaluates once for both (8% of the fused query). #}
-{% macro default__numeric_cdf(value, edges, is_float) %}
+   evaluates once for both (8% of the fused query). Even so the CASE cost 7x a count_if: with
+   `assume_finite` (the caller saw no NaN/+-inf in the reference) and for integer columns, the
+   tail sums are arithmetic, x * (x <= e) -- 0.60 -> 0.52 s for the fused query at 10M rows. NaN
+   or inf in the window then turns them into NaN/inf (NaN * 0 is NaN); the caller sees the
+   non-finite counts and asks again without `assume_finite` (drift_passes). #}
+{% macro default__numeric_cdf(value, edges, is_float, assume_finite=false) %}
 count(*) AS n_rows,
 count({{ value }}) AS nonnull,
 {% if is_float %}{{ nonfinite_counts(value) }},{% endif %}
 {% if edges %}
 {% for e in edges %}count_if({{ cdf_operand(value, is_float) }} <= {{ literal(e) }}) AS le_{{ loop.index0 }},
 {% endfor %}
-sum(case when {{ cdf_operand(value, is_float) }} <= {{ literal(edges[0]) }}{% if is_float %} and not {{ is_nonfinite(value) }}{% endif %} then {{ value }} else 0 end) AS low_sum,
-sum(case when not ({{ cdf_operand(value, is_float) }} <= {{ literal(edges[-1]) }}){% if is_float %} and not {{ is_nonfinite(value) }}{% else %} and {{ value }} is not null{% endif %} then {{ value }} else 0 end) AS high_sum
+{% if is_float and not assume_finite %}
+sum(case when {{ cdf_operand(value, is_float) }} <= {{ literal(edges[0]) }} and not {{ is_nonfinite(value) }} then {{ value }} else 0 end) AS low_sum,
+sum(case when not ({{ cdf_operand(value, is_float) }} <= {{ literal(edges[-1]) }}) and not {{ is_nonfinite(value) }} then {{ value }} else 0 end) AS high_sum
+{% else %}
+sum({{ value }} * cast({{ cdf_operand(value, is_float) }} <= {{ literal(edges[0]) }} as int)) AS low_sum,
+sum({{ value }} * cast(not ({{ cdf_operand(value, is_float) }} <= {{ literal(edges[-1]) }}) as int)) AS high_sum
+{% endif %}
 {% else %}
 sum({{ finite(value, is_float) }}) AS low_sum,
 sum({{ finite(value, is_float) }}) AS high_sum

@@ -423,3 +423,35 @@ def test_duckdb_profile_quantiles_equal_numpy(data):
     else:
         assert np.allclose(got, np.quantile(finite, qs), rtol=1e-12, atol=1e-12)
 
+
+
+def test_tail_sums_stay_exact_when_nonfinite_values_appear(proj):
+    """A float column whose reference has no NaN/+-inf gets its tail sums arithmetically
+    (x * (x <= e), no CASE per row); NaN or inf in the current window would make them NaN, so
+    the test asks again with the exact form. Cold and steady runs both give numpy's Wasserstein,
+    and only the column that needed it is asked twice."""
+    from sqlmon.stats import w1_cdf
+    rng = np.random.default_rng(11)
+    f_ref = rng.normal(0, 1, N).astype(object)
+    f_ref[:200] = None                                       # NULLs only: no NaN/inf in the reference
+    f_cur = rng.normal(0.1, 1, N).astype(object)
+    f_cur[:200], f_cur[200:260], f_cur[260:280], f_cur[280:290] = None, np.nan, np.inf, -np.inf
+    ref = {"f": f_ref, "g": rng.normal(5, 2, N)}
+    cur = {"f": f_cur, "g": rng.normal(5, 2, N)}
+    load(proj, "tails", ref, cur)
+    yaml = "\n".join(f"              - name: {c}\n                tests: [drift]" for c in ref)
+    monitor(proj, "tails", yaml)
+    for run in ("cold", "steady"):
+        rr = proj.api()
+        res = {r.unique_id: r for r in rr.results}
+        for k in ref:
+            d = res[f"m.{k}.drift"].details
+            profile = Profile.from_dict(d["profile"]["profile"])
+            want = [histogram_numpy(np.array(x[k], dtype=float), profile) for x in (ref, cur)]
+            w1 = w1_cdf(profile.edges, np.array(want[0].counts), want[0].tails, np.array(want[1].counts),
+                        want[1].tails, False)
+            assert d["stats"]["wasserstein_w1"] == pytest.approx(w1, rel=1e-9), (run, k)
+        arithmetic = [q.sql for q in rr.queries if '"f" * CAST(' in q.sql]
+        exact = [q.sql for q in rr.queries if 'ISINF("f")' in q.sql and "main.cur_tails" in q.sql]
+        assert arithmetic and len(exact) == 1, run           # asked arithmetically, then once exactly
+        assert not any('ISINF("g")' in q.sql for q in rr.queries), run

@@ -62,11 +62,13 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
             # same rows every run) loses nothing that the Wasserstein gate would flag.
             sample = passes.reference_sample()
             profile = yield from passes.profile_run(sample)
-            ref_rows, cur_rows = yield [passes.histogram_request(profile, sample),
-                                        passes.histogram_request(profile, ctx.current)]
+            ref_rows, cur_rows = yield from passes.histogram_run(profile, [sample, ctx.current],
+                                                                 assume_finite=passes.sample_finite)
             base = Baseline(profile, passes.histogram(ref_rows, profile, std=profile.std), key=key)
         else:
-            cur_rows, = yield [passes.histogram_request(base.profile, ctx.current)]
+            ref = base.histogram
+            cur_rows, = yield from passes.histogram_run(base.profile, [ctx.current],
+                                                        assume_finite=not (ref.nan or ref.posinf or ref.neginf))
         current = passes.histogram(cur_rows, base.profile)
     else:
         cat = CategoryPasses(ctx, col, kind, p.k)

@@ -120,6 +120,7 @@ class NumericPasses:
         self.ctx, self.col, self.bins = ctx, col, bins
         self.is_float = is_float(col)
         self.is_integer = is_integer(col)
+        self.sample_finite = False      # profile_run: the reference sample had no NaN/+-inf
         quoted = ctx.macros.quote(col.name, "drift_value")
         self.value = ctx.expression("drift_value", column=quoted, column_kind=col.kind)
 
@@ -139,6 +140,9 @@ class NumericPasses:
             self.ctx.aggregates("numeric_profile", sample, value=self.value, is_float=self.is_float),
             self.ctx.aggregates("numeric_quantiles", sample, value=self.value, is_float=self.is_float, qs=qs)])
         agg = {**full, **part}
+        # NaN/+-inf in the sample (non-NULL values that are not finite): the tail sums then need
+        # their exact form. A macro without `nonnull` says nothing: assume there are some.
+        self.sample_finite = agg.get("nonnull") is not None and int(agg["nonnull"]) == int(agg["n"] or 0)
         top: list[dict[str, Any]] = []
         if int(agg["distinct_count"] or 0) <= DISCRETE_PROBE * self.bins:
             top, = yield Prerequisite([self.ctx.query("top_values", sample, value=self.value,
@@ -155,11 +159,25 @@ class NumericPasses:
                                top_values=[(float(r["value"]), int(r["n"])) for r in top], bins=self.bins,
                                point_masses=point_masses(grid, GRID - 1))
 
-    def histogram_request(self, profile: Profile, scope: Any) -> Aggregates:
+    def histogram_request(self, profile: Profile, scope: Any, assume_finite: bool = False) -> Aggregates:
         # An integer x is <= e exactly when x <= floor(e): integer literals spare the engine a cast
         # to DOUBLE per row and edge, and are exact beyond 2**53.
         edges = [math.floor(e) for e in profile.edges] if self.is_integer else list(profile.edges)
-        return self.ctx.aggregates("numeric_cdf", scope, value=self.value, edges=edges, is_float=self.is_float)
+        return self.ctx.aggregates("numeric_cdf", scope, value=self.value, edges=edges, is_float=self.is_float,
+                                   assume_finite=assume_finite)
+
+    def histogram_run(self, profile: Profile, scopes: list[Any], assume_finite: bool
+                      ) -> Generator[list[Any], list[Any], list[dict[str, Any]]]:
+        """The histogram pass over `scopes` (one round). With `assume_finite` the tail sums are
+        arithmetic; a window that has NaN/+-inf after all gets them non-finite, and is asked
+        again in the exact form (a second round, for those windows only)."""
+        answers = yield [self.histogram_request(profile, s, assume_finite) for s in scopes]
+        lost = [i for i, a in enumerate(answers) if assume_finite and _tails_lost(a)]
+        if lost:
+            again = yield [self.histogram_request(profile, scopes[i], False) for i in lost]
+            for i, a in zip(lost, again):
+                answers[i] = a
+        return list(answers)
 
     @staticmethod
     def histogram(answer: dict[str, Any], profile: Profile, std: float | None = None) -> Histogram:
@@ -172,6 +190,13 @@ class NumericPasses:
 
 def _f(v: Any) -> float | None:
     return None if v is None else float(v)
+
+
+def _tails_lost(answer: dict[str, Any]) -> bool:
+    """Arithmetic tail sums that met a NaN/+-inf (x * 0 is NaN for those): re-ask exactly."""
+    nonfinite = (answer.get("nan") or 0) + (answer.get("posinf") or 0) + (answer.get("neginf") or 0)
+    return bool(nonfinite) and any(v is not None and not math.isfinite(float(v))
+                                   for v in (answer["low_sum"], answer["high_sum"]))
 
 
 # --- categorical and boolean ------------------------------------------------------------------

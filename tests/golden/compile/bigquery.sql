@@ -77,6 +77,7 @@ FROM (
 -- g._.dataset_drift
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events
@@ -101,6 +102,7 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events
@@ -372,6 +374,7 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `vmax`
 FROM main.events

@@ -77,6 +77,7 @@ FROM (
 -- g._.dataset_drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -207,6 +208,7 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events
@@ -592,6 +594,7 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `n`,
+  COUNT(`x`) AS `nonnull`,
   MIN(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmin`,
   MAX(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> DOUBLE('inf') THEN `x` END) AS `vmax`
 FROM main.events

@@ -91,6 +91,7 @@ FROM (
 ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM sqlmon_sample_825afad6277e;
@@ -456,6 +457,7 @@ FROM (
 ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM sqlmon_sample_825afad6277e;
@@ -1068,6 +1070,7 @@ FROM (
 ) AS sqlmon_relation USING SAMPLE RESERVOIR (100000 ROWS) REPEATABLE (42);
 SELECT
   COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN ISFINITE("x") THEN "x" END) AS "vmax"
 FROM sqlmon_sample_825afad6277e;

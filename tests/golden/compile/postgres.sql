@@ -86,6 +86,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (
@@ -265,6 +266,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (
@@ -759,6 +761,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (

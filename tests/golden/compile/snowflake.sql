@@ -82,6 +82,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
@@ -825,6 +826,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
@@ -1845,6 +1847,7 @@ SELECT
       THEN "x"
     END
   ) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(
     CASE
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))

@@ -77,6 +77,7 @@ FROM (
 -- g._.dataset_drift
 SELECT
   COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
@@ -104,6 +105,7 @@ WHERE
 -- g._.prediction_drift
 SELECT
   COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
@@ -378,6 +380,7 @@ WHERE
 -- g.x.drift
 SELECT
   COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
+  COUNT("x") AS "nonnull",
   MIN(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmin",
   MAX(CASE WHEN IS_FINITE("x") THEN "x" END) AS "vmax"
 FROM main.events
