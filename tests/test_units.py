@@ -302,3 +302,34 @@ def test_render_literal_fast_path_writes_what_sqlglot_writes():
     for dialect in ("duckdb", "postgres", "spark", "snowflake", "bigquery", "trino", "databricks"):
         assert [render_literal(v, dialect) for v in values] == [exp.convert(v).sql(dialect) for v in values]
 
+
+
+def test_compiled_macro_code_is_cached_on_disk(tmp_path, monkeypatch):
+    """A fresh process reads the macros' compiled code from the cache directory instead of
+    compiling them again; a corrupt or unwritable cache only costs a compile."""
+    import jinja2
+
+    from sqlmon import render
+    from sqlmon.resources import macros_dir
+    monkeypatch.setenv("SQLMON_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "_CODE", {})
+    first = render.Macros([macros_dir()], "duckdb", "duckdb", "duckdb")
+    files = list((tmp_path / "cache" / "jinja").glob("*.code"))
+    assert files and not list((tmp_path / "cache" / "jinja").glob("*.tmp"))
+
+    monkeypatch.setattr(render, "_CODE", {})                 # a new process: memory cache empty
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    again = render.Macros([macros_dir()], "duckdb", "duckdb", "duckdb")
+    assert again.render("row_count", "t.yml:1", relation="t").text == first.render("row_count", "t.yml:1", relation="t").text
+
+    monkeypatch.undo()
+    monkeypatch.setenv("SQLMON_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "_CODE", {})
+    for f in files:
+        f.write_bytes(b"not marshal data")
+    assert render.Macros([macros_dir()], "duckdb", "duckdb", "duckdb").render("row_count", "t.yml:1", relation="t").text
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("SQLMON_CACHE_DIR", str(blocked))   # cannot create a directory under a file
+    monkeypatch.setattr(render, "_CODE", {})
+    assert render.Macros([macros_dir()], "duckdb", "duckdb", "duckdb").render("row_count", "t.yml:1", relation="t").text
