@@ -333,3 +333,19 @@ def test_compiled_macro_code_is_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("SQLMON_CACHE_DIR", str(blocked))   # cannot create a directory under a file
     monkeypatch.setattr(render, "_CODE", {})
     assert render.Macros([macros_dir()], "duckdb", "duckdb", "duckdb").render("row_count", "t.yml:1", relation="t").text
+
+
+def test_duckdb_session_settings_hold_on_every_cursor():
+    """Queries run on cursors of the adapter's connection (one per query, for concurrency); a
+    DuckDB cursor is a new session that does not inherit SET, so the UTC time zone (window
+    bounds of TIMESTAMPTZ columns) and Parquet NaN handling must be set on each. Run where the
+    machine's zone is not UTC."""
+    import subprocess
+    import sys
+    code = ("from sqlmon.adapters.duckdb import DuckDBAdapter\n"
+            "a = DuckDBAdapter({'type': 'duckdb', 'path': ':memory:'}); a.connect()\n"
+            "print(a.execute(\"select current_setting('TimeZone'), current_setting('parquet_can_have_nan'), "
+            "cast(timestamptz '2024-01-15 00:00:00+00' as timestamp)\"))")
+    env = {**__import__("os").environ, "TZ": "America/New_York"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert "('UTC', True, datetime.datetime(2024, 1, 15, 0, 0))" in out, out
