@@ -66,6 +66,7 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
     except SqlmonError as err:
         return [Prepared(t, error=base_result(t, "error", str(err))) for t in tests]
     windows = {"current": current_w, **({"reference": reference_w} if reference_w else {})}
+    memo: dict = {}
     out = []
     for test in tests:
         try:
@@ -82,7 +83,7 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
             ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
                               reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
                               reference_signal=signal, reference_columns=ref_cols, history=history,
-                              samples=adapter.samples)
+                              samples=adapter.samples, memo=memo)
             out.append(Prepared(test, test_types[test.test_type](), ctx))
         except SqlmonError as err:
             out.append(Prepared(test, error=base_result(test, "error", str(err))))

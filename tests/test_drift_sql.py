@@ -455,3 +455,33 @@ def test_tail_sums_stay_exact_when_nonfinite_values_appear(proj):
         exact = [q.sql for q in rr.queries if 'ISINF("f")' in q.sql and "main.cur_tails" in q.sql]
         assert arithmetic and len(exact) == 1, run           # asked arithmetically, then once exactly
         assert not any('ISINF("g")' in q.sql for q in rr.queries), run
+
+
+def test_drift_and_dataset_drift_build_shared_requests_once(proj, monkeypatch):
+    """`drift` per column and `dataset_drift` over the same columns ask the same profile and
+    histogram requests: each is rendered into SQL text and parsed once per monitor, and the two
+    tests still agree."""
+    from collections import Counter
+
+    from sqlmon.testtypes import base
+    parsed: Counter = Counter()
+    real = base.parse_select_list
+
+    def counting(text, dialect, where):
+        parsed[text] += 1
+        return real(text, dialect, where)
+
+    monkeypatch.setattr(base, "parse_select_list", counting)
+    rng = np.random.default_rng(4)
+    load(proj, "shared", {"x": rng.normal(0, 1, 5000), "y": rng.normal(0, 1, 5000)},
+         {"x": rng.normal(1, 1, 5000), "y": rng.normal(0, 1, 5000)})
+    res = drift_results(proj, "shared", {"x": "drift", "y": "drift"}, tests="dataset_drift")
+    # the value is a placeholder in the text: one profile text for both columns, one histogram
+    # text per column (its own edges); without sharing, each would be parsed twice as often
+    histograms = [t for t in parsed if "le_0" in t]
+    profiles = [t for t in parsed if "AS quantiles" in t]
+    assert len(histograms) == 2 and all(parsed[t] == 1 for t in histograms), parsed.most_common(3)
+    assert len(profiles) == 1 and parsed[profiles[0]] == 2, parsed.most_common(3)
+    per_column = res["m._.dataset_drift"]["details"]["columns"]
+    assert [per_column[c]["drifted"] for c in ("x", "y")] == [True, False]
+    assert res["m.x.drift"]["status"] == "fail" and res["m.y.drift"]["status"] == "pass"

@@ -21,6 +21,7 @@ from ..render import Macros
 from ..specs import MonitorSpec, TestSpec, validate
 from ..sql import (RELATION_PLACEHOLDER, check_columns, parse_condition, parse_query,
                    parse_relation, parse_select_list, replace_relation)
+from ..sql import key as sql_key
 from ..windows import Window
 
 Run = Generator[list[Any], list[Any], Outcome]
@@ -55,6 +56,7 @@ class TestContext:
     history: Any = None                     # HistoryReader of past runs (sqlmon.history), None without a store
     results: dict[str, Any] | None = None   # this run's results so far: set for `phase` >= 1 tests only
     samples: Any = None                     # sqlmon.samples.Samples when the adapter keeps samples
+    memo: dict | None = None                # requests built so far, shared by the tests of a monitor
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -90,14 +92,29 @@ class TestContext:
         return tree.transform(lambda n: trees[n.name].copy()
                               if isinstance(n, exp.Column) and n.name in trees else n, copy=False)
 
+    def _memo_key(self, kind: str, rendered: Any, trees: dict[str, exp.Expression], scope: Scope | None) -> tuple | None:
+        """Identity of a parsed request: `drift` and `dataset_drift` on one column ask the same
+        ones, both windows the same histogram, and parsing them again was a tenth of a run's
+        Python. Parsed trees are never modified afterwards (the planner copies what it fuses),
+        so one serves every request that asks for it."""
+        if self.memo is None:
+            return None
+        return (kind, rendered.macro, rendered.dialect, rendered.text, scope.key if scope else None,
+                tuple((k, sql_key(t)) for k, t in trees.items()))
+
     def aggregates(self, macro: str, scope: Scope | None = None, **extra: Any) -> Aggregates:
         """Render a measure macro into named aggregates over `scope` (default: current window)."""
         rendered, trees = self._render(macro, **extra)
-        where = f"{self.test.location} (macro {rendered.macro})"
-        measures = {name: self._restore(e, trees)
-                    for name, e in parse_select_list(rendered.text, rendered.dialect, where).items()}
-        for e in measures.values():
-            check_columns(e, self.column_names(), self.test.location, f"macro {rendered.macro}")
+        memo_key = self._memo_key("aggregates", rendered, trees, None)
+        measures = self.memo.get(memo_key) if memo_key is not None else None
+        if measures is None:
+            where = f"{self.test.location} (macro {rendered.macro})"
+            measures = {name: self._restore(e, trees)
+                        for name, e in parse_select_list(rendered.text, rendered.dialect, where).items()}
+            for e in measures.values():
+                check_columns(e, self.column_names(), self.test.location, f"macro {rendered.macro}")
+            if memo_key is not None:
+                self.memo[memo_key] = measures
         return Aggregates(scope or self.current, measures)
 
     def expression(self, macro: str, **extra: Any) -> exp.Expression:
@@ -110,8 +127,15 @@ class TestContext:
     def query(self, macro: str, scope: Scope | None = None, **extra: Any) -> Query:
         """Render a full-SELECT macro; `{{ relation }}` becomes the windowed relation."""
         rendered, trees = self._render(macro, relation=RELATION_PLACEHOLDER, **extra)
+        scope = scope or self.current
+        memo_key = self._memo_key("query", rendered, trees, scope)
+        if memo_key is not None and memo_key in self.memo:
+            return self.memo[memo_key]
         tree = parse_query(rendered.text, rendered.dialect, self.test.location, f"macro {rendered.macro}")
-        return Query(windowed(self._restore(tree, trees), scope or self.current, copy=False), rendered.macro)
+        request = Query(windowed(self._restore(tree, trees), scope, copy=False), rendered.macro)
+        if memo_key is not None:
+            self.memo[memo_key] = request
+        return request
 
     def sampled(self, scope: Scope, rows: int, columns: Sequence[str] = ()) -> Scope:
         """`scope`'s rows as the adapter's `profile_sample` macro samples them (a fixed-size,
