@@ -141,6 +141,7 @@ def _verdicts(rr) -> dict:
 
 def child_sqlmon(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
+    import duckdb  # noqa: F401  -- the driver, imported before the timer as in child_bare (sqlmon imports it lazily)
     from sqlmon import runner
     import_s = time.perf_counter() - t0
     project = gen.project_path(args.rows)
@@ -361,7 +362,7 @@ def summarize(res: dict, args: argparse.Namespace) -> str:
     if heap:
         target_lines.append(f"- Python heap peak (tracemalloc, untimed extra process): cold "
                             f"{heap['cold']['heap_peak_mib']:.1f} MiB, steady {heap['steady']['heap_peak_mib']:.1f} MiB; "
-                            f"import sqlmon {heap['import_s']:.2f}s (not in the timings)")
+                            f"import sqlmon and duckdb {heap['import_s']:.2f}s (not in the timings)")
     if fused:
         st = fused[0]["cold"]["statuses"]
         target_lines.append(f"- suite: {sum(st.values())} tests ({', '.join(f'{v} {k}' for k, v in st.items() if v)}), "
