@@ -89,6 +89,7 @@ class HistoryReader:
     def __init__(self, store: Store):
         self.store = store
         self._pins: dict[tuple[str, str], str | None] | None = None    # see `load_baseline`
+        self._recent: dict[tuple[str, str], str] | None = None
 
     def describe(self) -> str:
         return self.store.describe()
@@ -176,11 +177,25 @@ class HistoryReader:
         if (unique_id, str(profile_key)) in self._pins or pinned_only:
             text = self._pins.get((unique_id, str(profile_key)))
         else:
-            rows = self.store.read(
-                """SELECT profile FROM {s}baselines WHERE unique_id = ? AND profile_key = ? AND NOT pinned
-                   ORDER BY created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
-            text = rows[0][0] if rows else None
+            text = self._latest_run_baselines().get((unique_id, str(profile_key)))
+            if text is None:            # saved by an earlier run (or never): this test's own lookup
+                rows = self.store.read(
+                    """SELECT profile FROM {s}baselines WHERE unique_id = ? AND profile_key = ? AND NOT pinned
+                       ORDER BY created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
+                text = rows[0][0] if rows else None
         return json.loads(text) if text else None
+
+    def _latest_run_baselines(self) -> dict[tuple[str, str], str]:
+        """The baselines the latest run saved, read once: every run saves the baselines of the
+        drift tests it ran, so a new process finds most of its own there, in one query instead of
+        one per test (a key found here is the latest with that key: nothing is newer)."""
+        if self._recent is None:
+            self._recent = {}
+            for uid, key, profile in self.store.read(
+                    """SELECT unique_id, profile_key, profile FROM {s}baselines WHERE NOT pinned AND invocation_id =
+                         (SELECT invocation_id FROM {s}baselines WHERE NOT pinned ORDER BY created_at DESC LIMIT 1)"""):
+                self._recent.setdefault((uid, key), profile)
+        return self._recent
 
     def close(self) -> None:
         self.store.close()
@@ -197,7 +212,7 @@ class History(HistoryReader):
     def record(self, rr: "RunResult") -> None:
         """Append the run (runs, results, measurements, baselines) in one transaction."""
         if self.write:
-            self._pins = None
+            self._pins = self._recent = None
             self.store.write_run(run_rows(rr, self.project_name))
 
     def pin_baseline(self, monitor: str, invocation_id: str | None = None) -> tuple[str, list[str]]:

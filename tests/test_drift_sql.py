@@ -485,3 +485,41 @@ def test_drift_and_dataset_drift_build_shared_requests_once(proj, monkeypatch):
     per_column = res["m._.dataset_drift"]["details"]["columns"]
     assert [per_column[c]["drifted"] for c in ("x", "y")] == [True, False]
     assert res["m.x.drift"]["status"] == "fail" and res["m.y.drift"]["status"] == "pass"
+
+
+def test_a_new_process_reads_the_stored_baselines_in_one_query(proj, monkeypatch):
+    """A new process finds every drift test's baseline among the latest run's (one read of the
+    history for all of them, not one per test) and falls back to the test's own lookup for a
+    baseline an older run saved."""
+    from sqlmon.history_store import DuckDBStore
+    rng = np.random.default_rng(8)
+    cols = {c: rng.normal(0, 1, 3000) for c in ("a", "b", "c")}
+    load(proj, "many", cols, {c: v + 0.05 for c, v in cols.items()})
+    yaml = "\n".join(f"              - name: {c}\n                tests: [drift]" for c in cols)
+    monitor(proj, "many", yaml)
+    first = proj.api()
+    reads: list[str] = []
+    real = DuckDBStore.read
+
+    def counting(self, sql, params=()):
+        if "baselines" in sql:
+            reads.append(sql)
+        return real(self, sql, params)
+
+    monkeypatch.setattr(DuckDBStore, "read", counting)
+    drift_passes._CACHE.clear()                       # a new process: only the history remembers
+    second = proj.api()
+    assert not any("ref_many" in q.sql for q in second.queries)
+    assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
+    assert len(reads) == 2, reads                     # the pins, then the latest run's baselines
+
+    # the latest run judged only column a: b and c find their baselines in the run before
+    drift_passes._CACHE.clear()
+    only_a = proj.api(select=["column:a"])
+    assert [r.unique_id for r in only_a.results] == ["m.a.drift"]
+    drift_passes._CACHE.clear()
+    reads.clear()
+    fourth = proj.api()
+    assert not any("ref_many" in q.sql for q in fourth.queries)
+    assert [(r.status, r.metric) for r in fourth.results] == [(r.status, r.metric) for r in first.results]
+    assert len(reads) == 4, reads                     # pins, latest run, then b and c one by one
