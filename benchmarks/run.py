@@ -101,10 +101,13 @@ def _run_kwargs(variant: str, sqlmon_threads: int) -> dict:
 
 def _classify(sql: str) -> str:
     s = sql.lower()
-    window = ("ref+cur" if gen.REF_START in s and gen.CUR_END in s else "ref" if gen.REF_START in s
+    kept = "sqlmon_sample_" in s            # DuckDB: the reference sample, drawn once per run and kept
+    window = ("ref+cur" if gen.REF_START in s and gen.CUR_END in s else "ref" if gen.REF_START in s or kept
               else "cur" if gen.CUR_END in s else "all")
-    if "quantile" in s:
-        kind = "profile quantiles (sample)" if "using sample" in s else "profile quantiles"
+    if "using sample" in s and "count(" not in s:
+        kind = "reference sample draw"
+    elif "quantile" in s:
+        kind = "profile quantiles (sample)" if "using sample" in s or kept else "profile quantiles"
     elif '"vmin"' in s:
         kind = "profile n/min/max"
     elif "least(floor(" in s:
@@ -114,8 +117,8 @@ def _classify(sql: str) -> str:
     elif "sqlmon_values" in s and "coalesce(sum(n)" in s:
         kind = "accepted values"
     elif "sqlmon_values" in s:
-        kind = "top values (sample)" if "using sample" in s else "top values"
-    elif "using sample" in s:
+        kind = "top values (sample)" if "using sample" in s or kept else "top values"
+    elif "using sample" in s or kept:
         kind = "histograms (sample)"
     elif 'as "le_0' in s:
         kind = "fused aggregates + histograms"
