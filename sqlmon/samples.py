@@ -4,9 +4,9 @@ A cold drift run reads the seeded profile sample of the reference several times:
 (quantiles), the discrete probes and the reference histograms. Drawn inline, each of those
 queries drew the sample again -- a single-threaded reservoir pass over the whole reference window
 (0.3 s per draw at 5M reference rows, four draws per cold run). Where the adapter can keep a
-sample (DuckDB: an Arrow table registered on each cursor), the tests' queries read a named table
-instead, and the executor draws it once, with the columns the tests registered, before the first
-query that reads it.
+sample (DuckDB: a table in a scratch in-memory database attached to the connection), the tests'
+queries read a named table instead, and the executor draws it once, with the columns the tests
+registered, before the first query that reads it.
 
 Pure bookkeeping: what each sample is, which columns it must carry, which are drawn already.
 """

@@ -281,3 +281,40 @@ monitors:
     # the profile's rows and the reference histogram's: one query each, shared by all three drift
     # tests, both reading the kept sample
     assert "from sqlmon_sample_" in profile[0].lower()
+
+
+def test_a_drift_run_needs_no_pyarrow(proj):
+    """The core install has no pyarrow: the kept reference sample must not need it. A drift run
+    in a process where pyarrow cannot be imported gives the same results as in this one."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            timestamp: ts
+            current: {last: 1 day}
+            reference: {previous: 1 day}
+            columns:
+              - name: x
+                tests: [drift]
+    """)
+    proj.sql("INSERT INTO events SELECT 100 + i, TIMESTAMP '2024-01-08 00:00:00' + (i % 2) * INTERVAL 1 DAY "
+             "+ i * INTERVAL 1 MINUTE, 'a', i % 17, 'DE' FROM range(600) t(i)")
+    rr = proj.api()
+    here = {r.unique_id: (r.status, r.metric) for r in rr.results}
+    assert here["ev.x.drift"][0] in ("pass", "fail"), rr.results[0].message
+    assert any("sqlmon_sample_" in q.sql for q in rr.queries)      # the kept sample was drawn and read
+    shutil.rmtree(proj.root / "target")                # no stored baseline: the new process draws the sample
+    code = ("import sys, json; sys.modules['pyarrow'] = None\n"
+            "from sqlmon.runner import run\n"
+            f"rr = run({str(proj.root)!r}, as_of='2024-01-10', write_artifacts=False, history=False)\n"
+            "assert any('sqlmon_sample_' in q.sql for q in rr.queries)\n"
+            "print(json.dumps({r.unique_id: [r.status, r.metric, r.message] for r in rr.results}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    there = json.loads(out.stdout.strip().splitlines()[-1])
+    assert {k: tuple(v[:2]) for k, v in there.items()} == here, there

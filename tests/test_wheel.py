@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+EXTRAS_ONLY = ("pyarrow", "pandas", "sklearn", "jsonschema", "psycopg", "pyspark", "sqlglotc")
 
 
 @pytest.mark.slow
@@ -31,12 +32,20 @@ def test_wheel_install_init_run(tmp_path):
                              capture_output=True, text=True, check=True).stdout.strip()
     parents = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
     Path(purelib, "_parent_deps.pth").write_text("\n".join(parents) + "\n")
+    # The core install: what only the extras bring (pyarrow, pandas, ...) is not importable here,
+    # though the parent environment has it (the README's first command installs no extra).
+    Path(purelib, "sitecustomize.py").write_text(
+        "import sys\n"
+        f"for name in {EXTRAS_ONLY!r}:\n"
+        "    sys.modules[name] = None\n")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", purelib, str(wheel)],
                    check=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SQLMON_PROFILES_DIR")}
     where = subprocess.run([py, "-c", "import sqlmon, sys; print(sqlmon.__file__)"], capture_output=True,
                            text=True, cwd=tmp_path, env=env, check=True).stdout
     assert where.startswith(purelib), where
+    blocked = subprocess.run([py, "-c", "import pyarrow"], capture_output=True, text=True, env=env)
+    assert blocked.returncode != 0
     work = tmp_path / "elsewhere"
     work.mkdir()
     cli = [str(py), "-m", "sqlmon"]

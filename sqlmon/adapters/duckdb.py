@@ -1,6 +1,8 @@
 """DuckDB: the embedded default. User data is opened read-only unless the profile says otherwise."""
 from __future__ import annotations
 
+import contextlib
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,15 +21,16 @@ class DuckDBAdapter(Adapter):
     fuse_windows = False
     concurrent_queries = True      # each execute() runs on its own cursor of the connection
     # The reservoir draw is single-threaded and reads the whole reference window: a cold drift run
-    # drew it four times (benchmarks/README.md). Kept as Arrow (a bounded sample, sqlmon.samples):
-    # TEMP tables are private to one cursor, and a read-only database cannot ATTACH a scratch one.
+    # drew it four times (benchmarks/README.md). Kept in a scratch in-memory database attached to
+    # the connection (a bounded sample, sqlmon.samples), which every cursor sees: TEMP tables are
+    # private to one cursor. (An Arrow copy needed pyarrow, which the core install lacks.)
     keeps_samples = True
 
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)
         self.conn = None
         self.path = self._resolved_path()
-        self._kept: dict[str, Any] = {}       # sample name -> pyarrow Table
+        self._scratch: str | None = None      # the attached database holding kept samples
 
     def connect(self) -> None:
         import duckdb
@@ -56,25 +59,32 @@ class DuckDBAdapter(Adapter):
         return path
 
     def close(self) -> None:
-        self._kept.clear()
         if self.conn is not None:
+            if self._scratch is not None:    # the instance may outlive us (another connection to the file)
+                with contextlib.suppress(Exception):
+                    self.conn.execute(f"DETACH {self._scratch}")
+                self._scratch = None
             self.conn.close()
             self.conn = None
 
     def _cursor(self) -> Any:
-        cursor = _session(self.conn.cursor())       # a cursor is a new session: SETs are not inherited
-        for name, table in list(self._kept.items()):   # ~1 ms each: a view over the Arrow buffers
-            cursor.register(name, table)
-        return cursor
+        # a cursor is a new session: SETs are not inherited
+        return _session(self.conn.cursor(), self._scratch)
 
     def keep_sample(self, name: str, sql: str) -> int:
         import duckdb
 
         try:
-            self._kept[name] = table = self._cursor().sql(sql).to_arrow_table()
+            if self._scratch is None:
+                # one per adapter: two runs in one process may share the database instance
+                scratch = f"sqlmon_scratch_{uuid.uuid4().hex[:12]}"
+                self.conn.execute(f"ATTACH ':memory:' AS {scratch} (READ_WRITE)")
+                self._scratch = scratch
+            cursor = self._cursor()
+            cursor.execute(f"CREATE OR REPLACE TABLE {self._scratch}.main.{name} AS {sql}")
+            return int(cursor.execute(f"SELECT count(*) FROM {self._scratch}.main.{name}").fetchone()[0])
         except duckdb.Error as err:
             raise WarehouseError(f"DuckDB refused a query: {_first_line(err)}") from None
-        return table.num_rows
 
     def columns(self, table: exp.Table) -> list[ColumnInfo]:
         import duckdb
@@ -137,13 +147,15 @@ class DuckDBAdapter(Adapter):
         return f"duckdb {duckdb.__version__} at {self.target.get('path', ':memory:')}"
 
 
-def _session(conn: Any) -> Any:
+def _session(conn: Any, scratch: str | None = None) -> Any:
     """The session settings every query needs, on a connection or a cursor (~0.1 ms)."""
     # pyarrow-written Parquet: without this DuckDB treats isnan() as always false and NaN rows
     # land silently in ordinary bins (measured, DESIGN §8).
     conn.execute("SET parquet_can_have_nan = true")
     # Windows are UTC instants; without this, TIMESTAMPTZ comparisons follow the machine's zone.
     conn.execute("SET TimeZone = 'UTC'")
+    if scratch is not None:     # kept samples by their plain names, after the database's own tables
+        conn.execute(f"SET search_path = 'main,{scratch}.main'")
     return conn
 
 
