@@ -1,7 +1,7 @@
 """False-alarm rate and power of sqlmon's default drift verdict, measured on synthetic columns.
 
-Runs numpy through the same code the warehouse path uses after SQL (``sqlmon.binning`` for the
-reference profile and the histograms, ``sqlmon.stats.compare`` for the verdict), so it measures
+Runs numpy through the same code the warehouse path uses after SQL (``sqlmon.judge.binning`` for the
+reference profile and the histograms, ``sqlmon.judge.verdict.compare_histograms`` for the verdict), so it measures
 the statistics, not an engine. For each column type, window size and seed, a reference and a
 current window are drawn independently — from the same distribution (false alarms) or with a
 change (power) — the profile is built on the reference, both windows are binned on it and the
@@ -29,8 +29,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from sqlmon.binning import histogram_categorical_numpy, histogram_numpy, profile_numpy  # noqa: E402
-from sqlmon.stats import compare, ks, wasserstein, wasserstein_norm_raw  # noqa: E402
+from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy  # noqa: E402
+from sqlmon.judge.verdict import compare_histograms as compare
+from sqlmon.judge.stats import ks, wasserstein
+from reference.stats_compat import wasserstein_norm_raw  # noqa: E402
 
 NUMERIC = ("normal", "lognormal", "bimodal", "poisson", "zero_inflated")
 CATEGORICAL = ("zipf30", "longtail2000", "boolean")

@@ -6,18 +6,14 @@ Python API::
     result = sqlmon.run("path/to/project", select=["tag:tier1"])
     if result.exit_code:            # 0 pass, 1 fail (or warn under fail_on="warn"), 2 error
         raise SystemExit(result.exit_code)
+
+`run` and `compile_project` raise `sqlmon.errors.SqlmonError` on configuration errors; results
+are `sqlmon.Result` values inside a `sqlmon.RunResult`. A `sqlmon.Session` shares drift
+baselines between consecutive runs of one process.
 """
-__version__ = "0.1.0"
+from sqlmon.results import Result, RunResult
+from sqlmon.runner import Compiled, RunOptions, compile_project, run
+from sqlmon.session import Session
+from sqlmon.version import __version__
 
-
-def run(*args, **kwargs):  # noqa: ANN002, ANN003 - thin re-export keeps `import sqlmon` light
-    from .runner import run as _run
-    return _run(*args, **kwargs)
-
-
-def compile_project(*args, **kwargs):  # noqa: ANN002, ANN003
-    from .runner import compile_project as _compile
-    return _compile(*args, **kwargs)
-
-
-__all__ = ["__version__", "compile_project", "run"]
+__all__ = ["Compiled", "Result", "RunOptions", "RunResult", "Session", "__version__", "compile_project", "run"]

@@ -1,3 +1,3 @@
-from .cli import main
+from sqlmon.cli import main
 
 main()

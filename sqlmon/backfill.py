@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .errors import ConfigError
-from .thresholds import parse_duration
-from .windows import parse_instant
-
-if TYPE_CHECKING:
-    from .runner import RunResult
+from sqlmon.config.thresholds import parse_duration
+from sqlmon.config.windows import parse_instant
+from sqlmon.errors import ConfigError
+from sqlmon.results import RunResult
+from sqlmon.runner import run
+from sqlmon.session import Session
 
 MAX_RUNS = 10_000
 
@@ -43,14 +43,14 @@ def as_of_range(start: str | datetime, end: str | datetime, every: str = "1 day"
 
 
 def backfill(project_dir: Any = None, *, start: str | datetime, end: str | datetime, every: str = "1 day",
-             on_run: Callable[["RunResult"], None] | None = None, **run_kwargs: Any) -> list["RunResult"]:
-    """Run the project once per `as_of` in the range (oldest first), recording each run."""
-    from .runner import run
-
+             on_run: Callable[[RunResult], None] | None = None, **run_kwargs: Any) -> list[RunResult]:
+    """Run the project once per `as_of` in the range (oldest first), recording each run. The runs
+    share one `Session`, so a reference that does not move is profiled once for the range."""
     run_kwargs.pop("history", None)          # a backfill exists to fill the history
+    session = run_kwargs.pop("session", None) or Session()
     out = []
     for as_of in as_of_range(start, end, every):
-        rr = run(project_dir, as_of=as_of, **run_kwargs)
+        rr = run(project_dir, as_of=as_of, session=session, **run_kwargs)
         out.append(rr)
         if on_run is not None:
             on_run(rr)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import traceback
 from functools import wraps
@@ -11,8 +10,8 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
-from .errors import SqlmonError
+from sqlmon.version import __version__
+from sqlmon.errors import SqlmonError
 
 _COMMON = [
     click.option("--project-dir", type=click.Path(file_okay=False), default=None, help="Project folder (default: search upwards from here)."),
@@ -60,7 +59,7 @@ def _guard(f: Callable) -> Callable:
 
 
 def _vars(text: str | None) -> dict[str, Any]:
-    from .project import parse_vars
+    from sqlmon.config.project import parse_vars
     return parse_vars(text)
 
 
@@ -77,24 +76,10 @@ def main(debug: bool) -> None:
 @_guard
 def init(name: str, no_sample: bool) -> None:
     """Scaffold a project in folder NAME (with a sample DuckDB warehouse)."""
-    from .errors import ConfigError
-    from .resources import template_dir
-    from .sample import create_sample_warehouse
+    from sqlmon.scaffold import scaffold_project
 
-    dest = Path(name)
-    if dest.exists() and any(dest.iterdir()):
-        raise ConfigError(f"folder '{dest}' exists and is not empty", hint="choose a new name or remove it")
-    shutil.copytree(template_dir(), dest, dirs_exist_ok=True)
-    project_file = dest / "sqlmon_project.yml"
-    project_file.write_text(project_file.read_text().replace("name: demo", f"name: {_ident(dest.name)}"))
-    if not no_sample:
-        create_sample_warehouse(dest / "warehouse.duckdb")
+    dest = scaffold_project(Path(name), sample=not no_sample)
     click.echo(f"Created project '{dest.name}' in {dest.resolve()}\nNext: cd {name} && sqlmon run")
-
-
-def _ident(text: str) -> str:
-    out = "".join(c if c.isalnum() else "_" for c in text)
-    return out if out and not out[0].isdigit() else f"p_{out}"
 
 
 @main.command()
@@ -102,8 +87,8 @@ def _ident(text: str) -> str:
 @_guard
 def debug(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None) -> None:
     """Check the project, the profile and the connection."""
-    from .adapters import make_adapter
-    from .runner import load
+    from sqlmon.adapters import make_adapter
+    from sqlmon.runner import load
 
     project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
     click.echo(f"project: {project.spec.name} ({project.root})")
@@ -125,9 +110,9 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
 def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool) -> None:
     """List the selected tests (or the test types)."""
-    from .runner import load
-    from .select import select_tests
-    from .testtypes import GATES, TEST_TYPES
+    from sqlmon.runner import load
+    from sqlmon.config.select import select_tests
+    from sqlmon.testtypes import GATES, TEST_TYPES
 
     if test_types:
         for name, t in sorted(TEST_TYPES.items()):
@@ -136,7 +121,7 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
     project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
     selection = select_tests(project.monitors, select, exclude, GATES)
     if not selection:
-        from .errors import ConfigError
+        from sqlmon.errors import ConfigError
         raise ConfigError("nothing selected", hint="check --select/--exclude")
     for _, tests in selection:
         for t in tests:
@@ -150,7 +135,7 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
 def compile_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
              select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, dialect: str | None) -> None:
     """Show the SQL each test sends (first pass), in the target's dialect."""
-    from .runner import compile_project
+    from sqlmon.runner import compile_project
 
     compiled = compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                                as_of=as_of, vars=_vars(vars_text), dialect=dialect)
@@ -180,8 +165,8 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
         select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
         threads: int, no_history: bool, report: bool, notify: tuple[str, ...]) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
-    from .console import Progress, print_summary
-    from .runner import run as run_api
+    from sqlmon.console import Progress, print_summary
+    from sqlmon.runner import run as run_api
 
     with Progress() as progress:
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
@@ -200,18 +185,112 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
 @_guard
 def schema(output: str | None) -> None:
     """Print the JSON Schema of a monitor file (for editor autocompletion)."""
-    from .json_schema import monitor_file_schema
+    from sqlmon.config.json_schema import monitor_file_schema
+    from sqlmon.testtypes import TEST_TYPES
 
-    text = json.dumps(monitor_file_schema(), indent=2)
+    text = json.dumps(monitor_file_schema(TEST_TYPES), indent=2)
     if output:
         Path(output).write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
 
 
-from .cli_history import register as _register_history  # noqa: E402 - backfill, baseline, report
+# --- the history: backfill, baseline, report ----------------------------------------------------
 
-_register_history(main)
+@main.command()
+@_options(_COMMON + _SELECT[:2])
+@click.option("--start", required=True, help="First as_of (UTC date or timestamp).")
+@click.option("--end", required=True, help="Last as_of, included.")
+@click.option("--every", default="1 day", show_default=True, help="Step between runs, e.g. '1 day', '6 hours'.")
+@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail")
+@click.option("--report", "report", is_flag=True, help="Write target/report.html after the last run.")
+@_guard
+def backfill(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
+             select: tuple[str, ...], exclude: tuple[str, ...], start: str, end: str, every: str,
+             fail_on: str, report: bool) -> None:
+    """Run once per as_of from --start to --end, filling the history from past data.
+
+    Exit code: the worst of the runs (2 error, 1 fail, 0 pass)."""
+    from sqlmon.backfill import as_of_range, backfill as backfill_api
+
+    total = len(as_of_range(start, end, every))
+    done = [0]
+
+    def line(rr: Any) -> None:
+        done[0] += 1
+        c = rr.by_status()
+        click.echo(f"[{done[0]}/{total}] as of {rr.as_of.isoformat()}: " +
+                   ", ".join(f"{n} {s}" for s, n in c.items() if n) + f" · exit {rr.exit_code}")
+
+    runs = backfill_api(project_dir, start=start, end=end, every=every, on_run=line, target=target,
+                        profiles_dir=profiles_dir, select=select, exclude=exclude, vars=_vars(vars_text),
+                        fail_on=fail_on, report=False)
+    if report and runs:
+        from sqlmon.adapters import make_adapter
+        from sqlmon.history import open_history
+        from sqlmon.report.html import write_report
+        project = runs[-1].project
+        store = open_history(project, make_adapter(project.target), write=False)
+        try:
+            path = write_report(runs[-1], store, project.target_dir / "report.html")
+        finally:
+            store.close()
+        click.echo(f"Report: {path}")
+    sys.exit(max((r.exit_code for r in runs), default=0))
+
+@main.command()
+@_options(_COMMON)
+@click.option("--monitor", "-m", required=True, help="Monitor whose reference profiles to pin.")
+@click.option("--run", "run_id", default=None, help="invocation_id of the run to pin (default: the latest with profiles).")
+@_guard
+def baseline(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
+             monitor: str, run_id: str | None) -> None:
+    """Pin a run's reference profiles (drift bins) as the monitor's baseline.
+
+    Drift tests then reuse the pinned profile while their reference definition is unchanged;
+    editing the reference (relation, window, filter, bins) invalidates the pin."""
+    from sqlmon.adapters import make_adapter
+    from sqlmon.errors import ConfigError, did_you_mean
+    from sqlmon.history import open_history
+    from sqlmon.runner import load
+
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    names = [m.name for m in project.monitors]
+    if monitor not in names:
+        raise ConfigError(f"unknown monitor '{monitor}'", hint=did_you_mean(monitor, names) or
+                          f"monitors: {', '.join(names) or 'none'}")
+    store = open_history(project, make_adapter(project.target), write=True)
+    try:
+        invocation, pinned = store.pin_baseline(monitor, run_id)
+    finally:
+        store.close()
+    click.echo(f"Pinned {len(pinned)} reference profile(s) of monitor '{monitor}' from run {invocation}:")
+    for uid in pinned:
+        click.echo(f"  {uid}")
+
+@main.command()
+@_options(_COMMON)
+@click.option("--runs", default=60, show_default=True, type=click.IntRange(2, 10_000), help="Runs of history per chart.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: target/report.html.")
+@_guard
+def report(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
+           runs: int, output: str | None) -> None:
+    """Write a self-contained HTML report of the last run with history charts."""
+    from pathlib import Path
+
+    from sqlmon.adapters import make_adapter
+    from sqlmon.history import open_history
+    from sqlmon.report.html import report_from_target
+    from sqlmon.runner import load
+
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    store = open_history(project, make_adapter(project.target), write=False)
+    try:
+        path = report_from_target(project.target_dir, store, Path(output) if output else None, runs)
+    finally:
+        store.close()
+    click.echo(f"Report: {path}")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from .evaluate import RANK
+from sqlmon.results import RANK
 
 if TYPE_CHECKING:
-    from .runner import RunResult
+    from sqlmon.results import RunResult
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "error": "bold red", "skipped": "dim"}
 

@@ -13,14 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from .adapters.base import Adapter
-from .compile import Prepared
-from .errors import SqlmonError
-from .evaluate import Result, base_result, judge
-from .measures import Outcome, Prerequisite, Query
-from .plan import PlannedQuery, answers, column_answers, merge, plan
-from .sql import generate
-from .sql import key as sql_key
+from sqlmon.adapters.base import Adapter
+from sqlmon.prepare import Prepared
+from sqlmon.errors import SqlmonError
+from sqlmon.results import Result
+from sqlmon.judge.evaluate import base_result, judge
+from sqlmon.results import Outcome
+from sqlmon.requests import Prerequisite, Query
+from sqlmon.plan import PlannedQuery, answers, column_answers, merge, plan
+from sqlmon.sql import generate
+from sqlmon.sql import key as sql_key
 
 
 @dataclass

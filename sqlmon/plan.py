@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from .measures import Aggregates, Columns, Query
-from .sql import key as sql_key, select_from
+from sqlmon.requests import Aggregates, Columns, Query
+from sqlmon.sql import key as sql_key, select_from
 
 
 # Aggregates whose state is an object, not a few numbers: Spark runs a query holding one in its

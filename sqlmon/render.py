@@ -18,8 +18,9 @@ from typing import Any
 
 import jinja2
 
-from .errors import CompileError, did_you_mean
-from .sql import quote_identifier, render_literal
+from sqlmon.errors import CompileError, did_you_mean
+from sqlmon.templating import environment
+from sqlmon.sql import quote_identifier, render_literal
 
 _MACRO_DEF = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(")
 
@@ -101,8 +102,7 @@ class Macros:
                  extra_globals: dict[str, Any] | None = None):
         self.adapter, self.adapter_dialect, self.sql_dialect = adapter, adapter_dialect, sql_dialect
         self._dialect = sql_dialect
-        self.env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,  # noqa: S701
-                                      trim_blocks=True, lstrip_blocks=True)
+        self.env = environment(macros=True)
         self.sources: dict[str, str] = {}
         files = [f for d in dirs for f in sorted(d.rglob("*.sql"))]
         texts = {f: f.read_text(encoding="utf-8") for f in files}

@@ -1,82 +1,70 @@
 """The public Python API: `sqlmon.run(...)` and `sqlmon.compile_project(...)`.
 
-Reads like the recipe it is: load -> select -> connect -> compile -> execute -> judge -> write.
+Reads like the recipe it is: load -> select -> connect -> prepare -> execute -> judge -> write.
 Airflow/Dagster tasks and scoring pipelines call `run()` and gate on `RunResult.exit_code`.
 """
 from __future__ import annotations
 
 import gc
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
-from . import __version__
-from .adapters import make_adapter
-from .adapters.base import Adapter
-from .compile import Prepared, prepare_monitor
-from .config_render import make_context
-from .errors import ConfigError
-from .evaluate import RANK, Result, exit_code
-from .execute import Executed, execute
-from .history import open_history
-from .notify import parse_targets, send_notifications
-from .plan import plan
-from .project import Project, load_project
-from .references import with_references
-from .render import Macros
-from .resources import macros_dir
-from .samples import Samples
-from .select import select_tests
-from .sql import generate
-from .testtypes import GATES, TEST_TYPES
-from .testtypes.custom import discover
-from .windows import parse_instant
+from sqlmon.adapters import make_adapter
+from sqlmon.adapters.base import Adapter
+from sqlmon.config.project import Project, load_project
+from sqlmon.config.references import with_references
+from sqlmon.config.select import select_tests
+from sqlmon.config.vars import RELATION_PLACEHOLDER, make_context
+from sqlmon.config.windows import parse_instant
+from sqlmon.errors import ConfigError
+from sqlmon.execute import execute
+from sqlmon.history import open_history
+from sqlmon.plan import plan
+from sqlmon.prepare import Prepared, prepare_monitor
+from sqlmon.render import Macros
+from sqlmon.report.artifacts import write_all
+from sqlmon.report.html import write_report
+from sqlmon.report.notify import parse_targets, send_notifications
+from sqlmon.resources import macros_dir
+from sqlmon.results import RunResult
+from sqlmon.samples import Samples
+from sqlmon.session import Session
+from sqlmon.sql import generate
+from sqlmon.testtypes import GATES, project_test_types
 
 
-@dataclass
-class RunResult:
-    invocation_id: str
-    as_of: datetime
-    target: str
-    adapter: str
-    started_at: datetime
-    finished_at: datetime
-    results: list[Result]
-    queries: list[Executed] = field(default_factory=list)
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything one run is asked to do (the keyword arguments of `sqlmon.run`)."""
+
+    project_dir: Path | str | None = None
+    target: str | None = None
+    profiles_dir: Path | str | None = None
+    select: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    as_of: str | datetime | None = None
+    vars: dict[str, Any] | None = None
     fail_on: str = "fail"
-    project: Project | None = None
-    warnings: list[str] = field(default_factory=list)     # e.g. a notification that could not be sent
-
-    @property
-    def exit_code(self) -> int:
-        return exit_code(self.results, self.fail_on)
-
-    def by_status(self) -> dict[str, int]:
-        out = {s: 0 for s in RANK}
-        for r in self.results:
-            out[r.status] += 1
-        return out
-
-
-def project_test_types(project_dir: Path | str | None) -> dict[str, Any]:
-    """Built-in test types plus the project's `test_<name>` macros."""
-    from .project import PROJECT_FILE, find_project_dir
-    from .yamlio import load_yaml
-    root = find_project_dir(Path(project_dir or ".").resolve())
-    raw = load_yaml(root / PROJECT_FILE) or {}
-    paths = raw.get("macro_paths", ["macros"]) if isinstance(raw, dict) else ["macros"]
-    dirs = [root / p for p in paths if isinstance(p, str) and (root / p).is_dir()]
-    return {**TEST_TYPES, **discover(dirs)}
+    fuse: bool = True
+    fuse_windows: bool | None = None
+    threads: int = 1
+    write_artifacts: bool = True
+    on_query: Callable[[int, int], None] | None = None
+    history: bool = True
+    notify: Sequence[str] = ()
+    report: bool = False
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
          vars: dict[str, Any] | None = None) -> tuple[Project, dict[str, Any]]:
-    types = project_test_types(project_dir)
-    project = load_project(project_dir, target=target, profiles_dir=profiles_dir, cli_vars=vars, test_types=types)
-    return project, types
+    """The project (read once) and its test types, built-in and custom."""
+    project = load_project(project_dir, project_test_types, target=target, profiles_dir=profiles_dir, cli_vars=vars)
+    return project, project.test_types
 
 
 def parse_as_of(as_of: str | datetime | None) -> datetime:
@@ -86,13 +74,13 @@ def parse_as_of(as_of: str | datetime | None) -> datetime:
 
 
 def _macros(project: Project, adapter_name: str, adapter_dialect: str) -> Macros:
-    from .sql import RELATION_PLACEHOLDER
     extra = {**make_context(project.vars), "relation": RELATION_PLACEHOLDER}
     return Macros([macros_dir(), *project.macro_dirs], adapter_name, adapter_dialect, project.spec.sql_dialect, extra)
 
 
-def _prepare(project: Project, types: dict[str, Any], adapter: Adapter, macros: Macros, select: Any, exclude: Any,
-             as_of: datetime, history: Any = None) -> list[Prepared]:
+def _prepare(project: Project, adapter: Adapter, macros: Macros, select: Any, exclude: Any, as_of: datetime,
+             history: Any = None, session: Session | None = None) -> list[Prepared]:
+    types = project.test_types
     selection = select_tests(project.monitors, select, exclude, GATES)
     if not selection:
         raise ConfigError("nothing selected: no test matches --select/--exclude",
@@ -100,26 +88,31 @@ def _prepare(project: Project, types: dict[str, Any], adapter: Adapter, macros: 
     selection = with_references(selection, project.monitors, types)     # anomaly tests bring their `of:`
     prepared: list[Prepared] = []
     for monitor, tests in selection:
-        prepared.extend(prepare_monitor(project, monitor, tests, adapter, macros, types, as_of, history))
+        prepared.extend(prepare_monitor(project, monitor, tests, adapter, macros, types, as_of, history, session))
     return prepared
 
 
 def run(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
-        select: Any = None, exclude: Any = None, as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-        fail_on: str = "fail", fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1,
-        write_artifacts: bool = True, on_query: Callable[[int, int], None] | None = None, history: bool = True,
-        notify: Sequence[str] = (), report: bool = False) -> RunResult:
-    """Run the selected tests and return every result.
+        select: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+        as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
+        fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
+        on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
+        report: bool = False, session: Session | None = None) -> RunResult:
+    """Run the selected tests of the project in `project_dir` and return every result.
 
+    `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
+    (default now, UTC); `vars`: like `--vars`; `fail_on="warn"` makes warnings fail the exit code.
     Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
     (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
-    `target/report.html` (`report`). A notification that fails is a warning, never an error.
+    `target/report.html` (`report`); a notification that fails is a warning, never an error.
+    `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`).
+    Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
+    errors; a test that cannot be computed is an `error` result instead.
     """
+    options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
+                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report)
     with _cycles_collected_after():
-        return _run(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
-                    as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows,
-                    threads=threads, write_artifacts=write_artifacts, on_query=on_query, history=history,
-                    notify=notify, report=report)
+        return run_with(options, session or Session())
 
 
 @contextmanager
@@ -137,37 +130,32 @@ def _cycles_collected_after() -> Iterator[None]:
             gc.enable()
 
 
-def _run(project_dir: Path | str | None, *, target: str | None, profiles_dir: Path | str | None, select: Any,
-         exclude: Any, as_of: str | datetime | None, vars: dict[str, Any] | None, fail_on: str, fuse: bool,
-         fuse_windows: bool | None, threads: int, write_artifacts: bool, on_query: Callable[[int, int], None] | None,
-         history: bool, notify: Sequence[str], report: bool) -> RunResult:
+def run_with(o: RunOptions, session: Session) -> RunResult:
+    """The recipe: load, connect, prepare, execute, then artifacts, history, notifications, report."""
     started = datetime.now(timezone.utc)
-    as_of_dt = parse_as_of(as_of)
-    project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars)
-    targets = parse_targets(notify)
+    as_of = parse_as_of(o.as_of)
+    project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars)
+    targets = parse_targets(o.notify)
     adapter = make_adapter(project.target)
-    store = open_history(project, adapter, write=history)
+    store = open_history(project, adapter, write=o.history)
     adapter.connect()
     try:
         macros = _macros(project, adapter.name, adapter.dialect)
-        prepared = _prepare(project, types, adapter, macros, select, exclude, as_of_dt, store)
-        ex = execute(prepared, adapter, GATES, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
-                     on_query=on_query)
+        prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
+        ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
+                     on_query=o.on_query)
     finally:
         adapter.close()
         store.close()
-    order = [p.test.unique_id for p in prepared]
-    results = [ex.results[uid] for uid in order]
-    rr = RunResult(uuid.uuid4().hex, as_of_dt, project.target_name, adapter.name, started,
-                   datetime.now(timezone.utc), results, ex.queries, fail_on, project)
+    results = [ex.results[p.test.unique_id] for p in prepared]
+    rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
+                   datetime.now(timezone.utc), results, ex.queries, o.fail_on, project)
     try:
-        if write_artifacts:
-            from .artifacts import write_all
+        if o.write_artifacts:
             write_all(rr, project.target_dir)
         store.record(rr)                       # one transaction; nothing under history=False
         rr.warnings.extend(send_notifications(rr, targets, store))
-        if report:
-            from .report import write_report
+        if o.report:
             write_report(rr, store, project.target_dir / "report.html")
     finally:
         store.close()
@@ -190,14 +178,14 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
     """
     as_of_dt = parse_as_of(as_of)
-    project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars)
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars)
     adapter = make_adapter(project.target)
     adapter.connect()
     out_dialect = dialect or adapter.dialect
     macro_adapter = dialect or adapter.name
     try:
         macros = _macros(project, macro_adapter, out_dialect)
-        prepared = _prepare(project, types, adapter, macros, select, exclude, as_of_dt)
+        prepared = _prepare(project, adapter, macros, select, exclude, as_of_dt)
     finally:
         adapter.close()
     compiled = []
@@ -231,4 +219,4 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     return compiled
 
 
-__all__ = ["RunResult", "compile_project", "run", "__version__"]
+__all__ = ["Compiled", "RunOptions", "RunResult", "compile_project", "load", "run", "run_with"]

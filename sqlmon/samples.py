@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlglot import exp
 
-from .sql import key as sql_key
+from sqlmon.sql import key as sql_key
 
 PREFIX = "sqlmon_sample_"
 # Columns per kept sample: 100,000 rows x 64 numbers is 51 MB. A wider suite gets more samples

@@ -16,9 +16,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError
 
-from .errors import CompileError, did_you_mean
-
-RELATION_PLACEHOLDER = "__sqlmon_relation__"
+from sqlmon.config.vars import RELATION_PLACEHOLDER
+from sqlmon.errors import CompileError, did_you_mean
 
 
 def _parse(text: str, dialect: str, where: str, what: str) -> list[exp.Expression | None]:

@@ -17,7 +17,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from sqlmon.adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP
+from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP
 from sqlmon.errors import WarehouseError
 
 try:   # tests/ on sys.path (pytest's rootdir insertion; conftest imports it the same way) ...

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import sqlmon.backfill
-import sqlmon.references
-import sqlmon.robust
-from sqlmon.robust import Point, baseline, robust_z
+import sqlmon.config.references
+import sqlmon.judge.robust
+from sqlmon.judge.robust import Point, baseline, robust_z
 
 # --- the formula first (test-first: numpy's median/MAD on the raw series) -------------------
 
@@ -38,7 +38,7 @@ def test_robust_z_zero_mad_falls_back_to_mean_deviation_then_none():
 
 
 def test_doctests_of_history_modules():
-    for module in (sqlmon.robust, sqlmon.references, sqlmon.backfill):
+    for module in (sqlmon.judge.robust, sqlmon.config.references, sqlmon.backfill):
         assert doctest.testmod(module).failed == 0
 
 

@@ -107,10 +107,11 @@ def test_schema_command_lists_test_types(tmp_path):
 def test_monitor_schema_accepts_template(tmp_path):
     import yaml
 
-    from sqlmon.json_schema import monitor_file_schema
+    from sqlmon.config.json_schema import monitor_file_schema
     from sqlmon.resources import template_dir
     doc = yaml.safe_load((template_dir() / "monitors" / "churn.yml").read_text())
-    jsonschema.validate(doc, monitor_file_schema())
+    from sqlmon.testtypes import TEST_TYPES
+    jsonschema.validate(doc, monitor_file_schema(TEST_TYPES))
 
 
 def test_init_and_run_sample(tmp_path, monkeypatch):

@@ -8,10 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sqlmon.binning import (NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical,
-                            assign_numeric, boolean_profile, categorical_histogram, categorical_profile,
-                            histogram_categorical_numpy, histogram_numpy, numeric_histogram, numeric_profile, profile_numpy,
-                            quantile_edges, sql_literal)
+from sqlmon.judge.binning import NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical, assign_numeric, boolean_profile, categorical_histogram, categorical_profile, numeric_histogram, numeric_profile, sql_literal
+from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy, quantile_edges
 
 GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / "drift_vectors.json"
 

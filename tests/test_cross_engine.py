@@ -343,7 +343,6 @@ def shared_profiles(xp: Xproj, answers: dict[tuple[str, str], Any]):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(NumericPasses, "profile", profile)
-        mp.setattr(drift_passes, "_CACHE", {})          # no baseline from another engine's run
         yield
 
 

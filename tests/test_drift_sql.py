@@ -6,15 +6,11 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from sqlmon.binning import Profile, histogram_categorical_numpy, histogram_numpy
+from sqlmon.judge.binning import Profile
+from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy
 from sqlmon.testtypes import drift_passes
 
 N = 100_000
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    drift_passes._CACHE.clear()
 
 
 def load(proj, name: str, ref: dict, cur: dict) -> None:
@@ -122,7 +118,7 @@ def test_integer_and_nonfinite_columns_count_like_numpy(proj):
     floored integer edges (exact even beyond 2**53, where a DOUBLE cast rounds), and a float
     column with NULL, NaN and +-inf in both windows keeps them out of the bins and the tail sums
     (DuckDB reads a NULL float as NaN there)."""
-    from sqlmon.stats import w1_cdf
+    from sqlmon.judge.stats import w1_cdf
     rng = np.random.default_rng(5)
     big = 2**60
 
@@ -261,6 +257,26 @@ def test_reference_baseline_is_cached(proj):
     assert any("ref_cache" in q.sql for q in refreshed.queries)
 
 
+def test_a_session_shares_baselines_between_runs_of_one_process(proj):
+    """The in-process cache belongs to a `Session`, not to the process: runs that share one reuse
+    the baseline without any history; a run with a session of its own profiles again."""
+    import sqlmon
+
+    rng = np.random.default_rng(13)
+    load(proj, "sess", {"x": rng.normal(0, 1, 5000)}, {"x": rng.normal(0, 1, 5000)})
+    monitor(proj, "sess", "              - name: x\n                tests: [drift]")
+    session = sqlmon.Session()
+    first = proj.api(write_artifacts=False, history=False, session=session)
+    again = proj.api(write_artifacts=False, history=False, session=session)
+    alone = proj.api(write_artifacts=False, history=False)
+    assert any("ref_sess" in q.sql for q in first.queries) and session.baselines
+    assert not any("ref_sess" in q.sql for q in again.queries)
+    assert any("ref_sess" in q.sql for q in alone.queries)
+    assert first.results[0].metric == again.results[0].metric == alone.results[0].metric
+    session.clear()
+    assert any("ref_sess" in q.sql for q in proj.api(write_artifacts=False, history=False, session=session).queries)
+
+
 def test_drift_config_errors(proj):
     rng = np.random.default_rng(0)
     load(proj, "err", {"x": rng.normal(0, 1, 100)}, {"x": rng.normal(0, 1, 100)})
@@ -296,18 +312,15 @@ def test_baselines_persist_across_processes_and_pins(proj):
     monitor(proj, "pin", yaml)
     first = proj.api()
     assert any("ref_pin" in q.sql for q in first.queries)
-    drift_passes._CACHE.clear()                       # a new process: only the history remembers
     second = proj.api()
     assert not any("ref_pin" in q.sql for q in second.queries)
     assert second.results[0].metric == first.results[0].metric
     assert proj.cli("baseline", "--monitor", "m").exit_code == 0
     proj.sql("INSERT INTO ref_pin SELECT x + 5 FROM ref_pin")   # the reference data changes
-    drift_passes._CACHE.clear()
     pinned = proj.api()
     assert not any("ref_pin" in q.sql for q in pinned.queries)
     assert pinned.results[0].details["pinned"] is True
     monitor(proj, "pin", yaml.replace("[drift]", "[{drift: {bins: 10}}]"))   # a new definition
-    drift_passes._CACHE.clear()
     redefined = proj.api()
     assert any("ref_pin" in q.sql for q in redefined.queries)
 
@@ -321,7 +334,6 @@ def test_dataset_drift_baselines_persist_across_processes(proj):
     monitor(proj, "ds", "              - name: a\n                tests: []", tests="dataset_drift")
     first = proj.api()
     assert any("ref_ds" in q.sql for q in first.queries)
-    drift_passes._CACHE.clear()                       # a new process: only the history remembers
     second = proj.api()
     assert not any("ref_ds" in q.sql for q in second.queries)
     assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
@@ -341,7 +353,6 @@ def test_sampled_profile_is_deterministic_and_isolates_point_masses(proj, monkey
     load(proj, "sampled", ref, cur)
     runs = []
     for _ in range(2):
-        drift_passes._CACHE.clear()
         runs.append(drift_results(proj, "sampled", {"x": "drift", "zi": "drift"}))
     for k in ref:
         first, second = (r[f"m.{k}.drift"]["details"] for r in runs)
@@ -375,7 +386,6 @@ def test_kept_sample_equals_the_inline_sample(proj, monkeypatch):
     kept = proj.api(write_artifacts=False, history=False)
     draws = [q for q in kept.queries if "using sample" in q.sql.lower()]
     assert len(draws) == 1 and draws[0].rows == 20_000 and draws[0].sql.startswith('SELECT "x", "k" FROM')
-    drift_passes._CACHE.clear()
     monkeypatch.setattr(DuckDBAdapter, "keeps_samples", False)
     inline = proj.api(write_artifacts=False, history=False)
     assert not any("sqlmon_sample_" in q.sql for q in inline.queries)
@@ -430,7 +440,7 @@ def test_tail_sums_stay_exact_when_nonfinite_values_appear(proj):
     (x * (x <= e), no CASE per row); NaN or inf in the current window would make them NaN, so
     the test asks again with the exact form. Cold and steady runs both give numpy's Wasserstein,
     and only the column that needed it is asked twice."""
-    from sqlmon.stats import w1_cdf
+    from sqlmon.judge.stats import w1_cdf
     rng = np.random.default_rng(11)
     f_ref = rng.normal(0, 1, N).astype(object)
     f_ref[:200] = None                                       # NULLs only: no NaN/inf in the reference
@@ -491,7 +501,7 @@ def test_a_new_process_reads_the_stored_baselines_in_one_query(proj, monkeypatch
     """A new process finds every drift test's baseline among the latest run's (one read of the
     history for all of them, not one per test) and falls back to the test's own lookup for a
     baseline an older run saved."""
-    from sqlmon.history_store import DuckDBStore
+    from sqlmon.history.duckdb import DuckDBStore
     rng = np.random.default_rng(8)
     cols = {c: rng.normal(0, 1, 3000) for c in ("a", "b", "c")}
     load(proj, "many", cols, {c: v + 0.05 for c, v in cols.items()})
@@ -507,17 +517,14 @@ def test_a_new_process_reads_the_stored_baselines_in_one_query(proj, monkeypatch
         return real(self, sql, params)
 
     monkeypatch.setattr(DuckDBStore, "read", counting)
-    drift_passes._CACHE.clear()                       # a new process: only the history remembers
     second = proj.api()
     assert not any("ref_many" in q.sql for q in second.queries)
     assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
     assert len(reads) == 2, reads                     # the pins, then the latest run's baselines
 
     # the latest run judged only column a: b and c find their baselines in the run before
-    drift_passes._CACHE.clear()
     only_a = proj.api(select=["column:a"])
     assert [r.unique_id for r in only_a.results] == ["m.a.drift"]
-    drift_passes._CACHE.clear()
     reads.clear()
     fourth = proj.api()
     assert not any("ref_many" in q.sql for q in fourth.queries)

@@ -14,8 +14,10 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
+import sqlmon
+
 from sqlmon.errors import ConfigError
-from sqlmon.evaluate import clean
+from sqlmon.results import clean
 from sqlmon.history import open_history
 from sqlmon.runner import load
 
@@ -140,17 +142,18 @@ def test_a_steady_run_reads_pins_once_and_opens_the_store_twice(proj, monkeypatc
     """Every drift test asks for its pinned profile on every run: one query per run answers them
     all; and a store at the current schema version is checked on the read-only connection the
     reads use, so a steady run connects twice (read, then write), not three times."""
-    from sqlmon.history_store import DuckDBStore
+    from sqlmon.history.duckdb import DuckDBStore
     proj.monitors(MON.replace("tests: [not_null, {drift: {name: cat_drift}}]",
                               "tests: [not_null, {drift: {name: cat_drift}}, {drift: {name: cat_drift2}}]")
                      .replace("tests: [{mean: {error_if: '> 100'}}]", "tests: [{mean: {error_if: '> 100'}}, drift]"))
-    first = proj.api(write_artifacts=False)
+    session = sqlmon.Session()             # a steady process: its baselines are cached in memory
+    first = proj.api(write_artifacts=False, session=session)
     reads, connects = [], []
     monkeypatch.setattr(DuckDBStore, "read", lambda self, sql, params=(), f=DuckDBStore.read:
                         reads.append(sql) or f(self, sql, params))
     monkeypatch.setattr(DuckDBStore, "_connect", lambda self, read_only, f=DuckDBStore._connect:
                         connects.append(read_only) or f(self, read_only))
-    second = proj.api(write_artifacts=False)
+    second = proj.api(write_artifacts=False, session=session)
     assert sum("baselines" in sql for sql in reads) == 1, reads
     assert connects == [True, False]
     assert [(r.status, r.metric) for r in second.results] == [(r.status, r.metric) for r in first.results]
@@ -196,16 +199,16 @@ def test_bad_history_config_is_a_clear_error(proj, history, message, hint):
 
 
 def test_forward_migration_and_newer_store(proj, monkeypatch):
-    import sqlmon.history_store as hs
+    from sqlmon.history.store import Store
     proj.monitors(MON)
     proj.api(write_artifacts=False)                                          # version 1
-    migrations = [*hs.MIGRATIONS, ["ALTER TABLE {s}results ADD COLUMN owner VARCHAR"]]
-    monkeypatch.setattr(hs, "MIGRATIONS", migrations)
-    monkeypatch.setattr(hs, "SCHEMA_VERSION", 2)
+    migrations = [*Store.migrations, ["ALTER TABLE {s}results ADD COLUMN owner VARCHAR"]]
+    monkeypatch.setattr(Store, "migrations", migrations)
+    monkeypatch.setattr(Store, "schema_version", 2)
     store(proj, write=True).close()
     assert query(hist_path(proj), "SELECT version FROM sqlmon_schema_version ORDER BY 1") == [(1,), (2,)]
     assert "owner" in [r[0] for r in query(hist_path(proj), "DESCRIBE results")]
-    monkeypatch.setattr(hs, "SCHEMA_VERSION", 1)                             # an older sqlmon meets it
+    monkeypatch.setattr(Store, "schema_version", 1)                             # an older sqlmon meets it
     with pytest.raises(ConfigError, match="schema version 2; this sqlmon .* knows up to 1"):
         store(proj, write=True)
 
@@ -241,9 +244,20 @@ def test_writer_waits_for_another_process_then_gives_up(proj):
 def _kill_mid_write(proj, tmp_path) -> None:
     """Start `sqlmon run` in a subprocess that pauses inside its history write, and SIGKILL it."""
     marker = tmp_path / f"paused-{uuid.uuid4().hex}"
-    env = {**os.environ, "SQLMON_HISTORY_PAUSE_MID_WRITE": str(marker)}
-    proc = subprocess.Popen([sys.executable, "-m", "sqlmon", "run", "--project-dir", str(proj.root),
-                             "--as-of", "2024-01-11"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The store's fault-injection seam, replaced in the child: after the `results` rows, inside
+    # the open transaction, mark the moment and wait to be killed.
+    child = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from sqlmon.history.store import Store\n"
+        "def pause(self, table):\n"
+        "    if table == 'results':\n"
+        f"        Path({str(marker)!r}).write_text(str(os.getpid())); time.sleep(60)\n"
+        "Store.table_written = pause\n"
+        "from sqlmon.cli import main\n"
+        "main(sys.argv[1:])\n")
+    proc = subprocess.Popen([sys.executable, "-c", child, "run", "--project-dir", str(proj.root),
+                             "--as-of", "2024-01-11"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():
@@ -342,8 +356,9 @@ def test_postgres_history_in_its_own_schema(tmp_path):
 
 def test_default_store_per_target_type(tmp_path):
     """duckdb -> a DuckDB file, spark -> Parquet folder, postgres -> schema `sqlmon` (no connection needed)."""
-    from sqlmon.history_parquet import ParquetStore
-    from sqlmon.history_store import DuckDBStore, PostgresStore
+    from sqlmon.history.parquet import ParquetStore
+    from sqlmon.history.duckdb import DuckDBStore
+    from sqlmon.history.postgres import PostgresStore
     from sqlmon.adapters import make_adapter
 
     root = tmp_path / "p"

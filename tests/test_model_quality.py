@@ -573,7 +573,7 @@ def test_all_model_tests_of_a_monitor_share_scans(proj):
 
 
 def test_registry_has_every_metric():
-    from sqlmon import quality as q
+    from sqlmon.judge import model_metrics as q
     from sqlmon.testtypes import TEST_TYPES
     names = {t.name for t in TYPES}
     assert names == {*q.METRICS, "error_quantile"} and names <= set(TEST_TYPES)

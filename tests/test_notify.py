@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import sqlmon.notify
+import sqlmon.report.notify
 
 MON = """
 version: 1
@@ -112,7 +112,7 @@ def test_without_history_every_failure_is_new(proj):
 @pytest.mark.parametrize("kind", ["refused", "http500", "timeout"])
 def test_delivery_problems_are_a_warning_not_an_error(proj, monkeypatch, kind):
     proj.monitors(MON)
-    monkeypatch.setattr(sqlmon.notify, "TIMEOUT", 0.3)
+    monkeypatch.setattr(sqlmon.report.notify, "TIMEOUT", 0.3)
     if kind == "refused":
         with Hook() as hook:
             url = hook.url                  # closed below: nothing listens there any more

@@ -13,8 +13,8 @@ import sqlglot.expressions as exp
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
-from sqlmon import quality as q
-from sqlmon import quality_sql as qs
+from sqlmon.judge import model_metrics as q
+from sqlmon.testtypes import model_sql as qs
 
 SEEDS = [0, 1, 2]
 N, UNLABELLED = 3000, 40

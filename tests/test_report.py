@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sqlmon.history import SeriesPoint
-from sqlmon.report import render
-from sqlmon.report_charts import HistoryPoint, histogram_svg, history_svg
+from sqlmon.report.html import render
+from sqlmon.report.charts import HistoryPoint, histogram_svg, history_svg
 
 MON = """
 version: 1

@@ -10,9 +10,10 @@ import pytest
 import scipy.stats as st
 from scipy.spatial.distance import jensenshannon as scipy_js
 
-from sqlmon import stats
-from sqlmon.binning import (Histogram, Profile, assign_numeric, histogram_categorical_numpy,
-                            histogram_numpy, profile_numpy)
+from reference import stats_compat
+from sqlmon.judge import stats, verdict
+from sqlmon.judge.binning import Histogram, Profile, assign_numeric
+from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy
 
 GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / "drift_vectors.json"
 STATS_FUNCTIONS = {"psi", "psi_evidently", "psi_popmon", "js_distance", "hist_metrics", "ks_binned",
@@ -50,7 +51,7 @@ def run_golden(case) -> dict:
     if f == "psi":
         return {"psi": stats.psi(x["ref"], x["cur"], alpha=x["alpha"])}
     if f in ("psi_evidently", "psi_popmon"):
-        return {"psi": getattr(stats, f)(x["ref"], x["cur"])}
+        return {"psi": getattr(stats_compat, f)(x["ref"], x["cur"])}
     if f == "js_distance":
         return {"js_distance": stats.js_distance(x["ref"], x["cur"], base=x["base"])}
     if f == "hist_metrics":
@@ -79,7 +80,7 @@ def run_golden(case) -> dict:
         s, p, dof = stats.chisquare(x["ref"], x["cur"])
         return {"stat": s, "p_value": p, "dof": dof}
     if f == "chi2_gof_evidently":
-        s, p = stats.chi2_gof_evidently(x["ref"], x["cur"])
+        s, p = stats_compat.chi2_gof_evidently(x["ref"], x["cur"])
         return {"stat": s, "p_value": p}
     if f == "z_test":
         z, p = stats.z_test(x["x_ref"], x["n_ref"], x["x_cur"], x["n_cur"])
@@ -89,18 +90,18 @@ def run_golden(case) -> dict:
         return {"z": z, "p_value": p}
     if f == "wasserstein_norm_raw":
         return {"w1": st.wasserstein_distance(x["ref_raw"], x["cur_raw"]),
-                "w1_norm": stats.wasserstein_norm_raw(x["ref_raw"], x["cur_raw"])}
+                "w1_norm": stats_compat.wasserstein_norm_raw(x["ref_raw"], x["cur_raw"])}
     if f == "anderson_ksamp_binned":
-        s, p = stats.anderson_ksamp(x["ref"], x["cur"])
+        s, p = stats_compat.anderson_ksamp(x["ref"], x["cur"])
         return {"statistic": s, "p_value": p}
     if f == "anderson_ksamp_raw":
         (r, c), values = raw_counts(x["ref_raw"], x["cur_raw"])
-        s, p = stats.anderson_ksamp(np.bincount(r, minlength=values.size), np.bincount(c, minlength=values.size))
+        s, p = stats_compat.anderson_ksamp(np.bincount(r, minlength=values.size), np.bincount(c, minlength=values.size))
         return {"statistic": s, "p_value": p}
     if f == "decide_numeric":
-        return {"drift": [stats.two_gate(c["ks_p"], c["w1n"], x["alpha"], x["w1n_threshold"]) for c in x["cases"]]}
+        return {"drift": [verdict.two_gate(c["ks_p"], c["w1n"], x["alpha"], x["w1n_threshold"]) for c in x["cases"]]}
     if f == "dataset_drift":
-        share, drift = stats.dataset_drift(x["column_drift"], x["drift_share"])
+        share, drift = verdict.dataset_drift(x["column_drift"], x["drift_share"])
         return {"share": share, "dataset_drift": drift}
     raise AssertionError(f"no runner for golden function {f}")
 
@@ -202,7 +203,7 @@ def test_wasserstein_from_binned_cdf_close_to_raw(shape):
     for changed in (cur + 0.25 * ref.std(), cur.mean() + 1.2 * (cur - cur.mean())):
         _, h_ref, h_cur = binned(ref, changed)
         w = stats.wasserstein(h_ref, h_cur, h_ref.std)
-        assert w == pytest.approx(stats.wasserstein_norm_raw(ref, changed), rel=0.05)
+        assert w == pytest.approx(stats_compat.wasserstein_norm_raw(ref, changed), rel=0.05)
 
 
 def test_wasserstein_exact_where_the_binning_loses_nothing():
@@ -240,7 +241,7 @@ def test_anderson_on_counts_equals_scipy_on_bin_ids():
     r, c = g.integers(0, 40, 8), g.integers(0, 40, 8)
     ids = np.arange(8)
     expected = st.anderson_ksamp([np.repeat(ids, r), np.repeat(ids, c)], variant="midrank")
-    s, p = stats.anderson_ksamp(r, c)
+    s, p = stats_compat.anderson_ksamp(r, c)
     assert s == pytest.approx(expected.statistic, rel=1e-9)
     assert p == pytest.approx(float(np.clip(expected.pvalue, 0.001, 0.25)), rel=1e-6)
 
@@ -261,7 +262,7 @@ def all_finite(stats_dict):
 
 def test_default_numeric_verdict_two_gates():
     ref, cur = numeric_pair(shift=0.5)
-    res = stats.compare(ref, cur, "numeric")
+    res = verdict.compare_histograms(ref, cur, "numeric")
     assert res.drifted and res.method == "ks+wasserstein" and res.metric == res.stats["wasserstein"]
     assert res.metric == pytest.approx(0.5, rel=0.1) and res.stats["ks_pvalue"] < 1e-10
     for key in ("ks_stat", "ks_pvalue", "chisquare_stat", "chisquare_pvalue", "psi", "jensenshannon",
@@ -270,27 +271,27 @@ def test_default_numeric_verdict_two_gates():
     assert all_finite(res.stats) and "drift" in res.message
     # significant but small: a 0.05-std shift at 200k rows is not drift by default
     ref, cur = numeric_pair(shift=0.05, n=200_000)
-    small = stats.compare(ref, cur, "numeric")
+    small = verdict.compare_histograms(ref, cur, "numeric")
     assert small.stats["ks_pvalue"] < 0.05 and not small.drifted
-    assert stats.compare(ref, cur, "numeric", threshold=0.04).drifted
+    assert verdict.compare_histograms(ref, cur, "numeric", threshold=0.04).drifted
 
 
 def test_explicit_methods_and_thresholds():
     ref, cur = numeric_pair(shift=0.3)
-    ks_res = stats.compare(ref, cur, "numeric", method="ks")
+    ks_res = verdict.compare_histograms(ref, cur, "numeric", method="ks")
     assert ks_res.metric == ks_res.stats["ks_stat"] and ks_res.drifted and ks_res.threshold == 0.05
-    psi_res = stats.compare(ref, cur, "numeric", method="psi", threshold=10.0)
+    psi_res = verdict.compare_histograms(ref, cur, "numeric", method="psi", threshold=10.0)
     assert psi_res.metric == psi_res.stats["psi"] and not psi_res.drifted
-    for name, method in stats.METHODS.items():
+    for name, method in verdict.METHODS.items():
         for kind in method.kinds:
             h_ref = Histogram(counts=(60, 40), edges=(1.0,), tails=(10.0, 90.0), std=1.0)
             h_cur = Histogram(counts=(30, 70), edges=(1.0,), tails=(5.0, 150.0), std=1.0)
-            res = stats.compare(h_ref, h_cur, kind, method=name)
+            res = verdict.compare_histograms(h_ref, h_cur, kind, method=name)
             assert res.method == name and all_finite(res.stats) and res.metric is not None
     with pytest.raises(ValueError, match="did you mean 'psi'"):
-        stats.compare(ref, cur, "numeric", method="pis")
+        verdict.compare_histograms(ref, cur, "numeric", method="pis")
     with pytest.raises(ValueError, match="does not apply"):
-        stats.compare(ref, cur, "categorical", method="ks")
+        verdict.compare_histograms(ref, cur, "categorical", method="ks")
 
 
 def test_categorical_and_boolean_verdicts():
@@ -306,20 +307,20 @@ def test_categorical_and_boolean_verdicts():
     same = histogram_categorical_numpy(g.choice(cats, 5_000, p=shares), profile, reference_values=ref)
     drift = histogram_categorical_numpy(np.append(g.choice(cats, 5_000, p=moved), ["zz", "zz"]), profile,
                                         reference_values=ref)
-    ok, bad = stats.compare(h_ref, same, "categorical"), stats.compare(h_ref, drift, "categorical")
+    ok, bad = verdict.compare_histograms(h_ref, same, "categorical"), verdict.compare_histograms(h_ref, drift, "categorical")
     assert not ok.drifted and bad.drifted and bad.method == "chisquare+jensenshannon"
     assert bad.metric == bad.stats["jensenshannon"] and "new values: zz" in bad.message
     assert "ks_stat" not in bad.stats and all_finite(bad.stats)
     b_ref, b_cur = Histogram(counts=(700, 300)), Histogram(counts=(550, 450))
-    res = stats.compare(b_ref, b_cur, "boolean")
+    res = verdict.compare_histograms(b_ref, b_cur, "boolean")
     assert res.drifted and res.stats["z_pvalue"] == pytest.approx(res.stats["chisquare_pvalue"], rel=1e-9)
-    assert stats.compare(b_ref, b_cur, "boolean", method="z").metric == pytest.approx(res.stats["z"])
+    assert verdict.compare_histograms(b_ref, b_cur, "boolean", method="z").metric == pytest.approx(res.stats["z"])
 
 
 def test_small_samples_are_skipped():
-    res = stats.compare(Histogram(counts=(10, 10)), Histogram(counts=(1000, 1)), "boolean")
+    res = verdict.compare_histograms(Histogram(counts=(10, 10)), Histogram(counts=(1000, 1)), "boolean")
     assert res.skipped and res.metric is None and not res.drifted and "at least 30" in res.message
-    assert stats.compare(Histogram(counts=(0, 0)), Histogram(counts=(0, 0)), "boolean").skipped
+    assert verdict.compare_histograms(Histogram(counts=(0, 0)), Histogram(counts=(0, 0)), "boolean").skipped
 
 
 def test_no_nan_or_inf_in_stats_on_degenerate_histograms():
@@ -333,25 +334,25 @@ def test_no_nan_or_inf_in_stats_on_degenerate_histograms():
         for kind in ("numeric", "discrete", "categorical"):
             h_ref = Histogram(counts=r, edges=(0.5, 1.5), tails=(0.0, 2.0 * r[2]), std=1.0)
             h_cur = Histogram(counts=c, edges=(0.5, 1.5), tails=(0.0, 2.0 * c[2]), std=1.0)
-            res = stats.compare(h_ref, h_cur, kind)
+            res = verdict.compare_histograms(h_ref, h_cur, kind)
             assert all_finite(res.stats), (r, c, kind, res.stats)
             assert res.metric is None or math.isfinite(res.metric)
     const = Histogram(counts=(0, 100, 0), edges=(np.nextafter(3.0, 0.0), 3.0), tails=(0.0, 0.0), std=0.0)
-    res = stats.compare(const, const, "discrete")
+    res = verdict.compare_histograms(const, const, "discrete")
     assert res.stats["wasserstein"] is None and "std is 0" in res.message and not res.drifted
 
 
 def test_special_buckets_reported_not_mixed_into_drift():
     base = dict(counts=(100, 100), edges=(0.0,), tails=(-50.0, 50.0), std=1.0)
-    clean = stats.compare(Histogram(**base), Histogram(**base), "numeric")
-    dirty = stats.compare(Histogram(**base), Histogram(**base, null=800, nan=100, posinf=50, neginf=50), "numeric")
+    clean = verdict.compare_histograms(Histogram(**base), Histogram(**base), "numeric")
+    dirty = verdict.compare_histograms(Histogram(**base), Histogram(**base, null=800, nan=100, posinf=50, neginf=50), "numeric")
     assert dirty.metric == clean.metric == 0 and not dirty.drifted
     assert dirty.stats["null_share_cur"] == pytest.approx(0.8 / 1.2)
     assert dirty.stats["nan_share_cur"] == pytest.approx(0.1 / 1.2) and dirty.stats["n_cur"] == 200
 
 
 def test_methods_registry_is_documented():
-    for name, m in stats.METHODS.items():
+    for name, m in verdict.METHODS.items():
         assert m.name == name and m.statistic and m.assumes_bins and set(m.kinds) <= {
             "numeric", "discrete", "categorical", "boolean"}
         assert (m.metric_key == m.judged_key) == m.higher_is_drift  # p-value tests judge p, report the statistic
@@ -363,11 +364,11 @@ def test_methods_registry_is_documented():
 def test_sparse_ordered_bins_are_pooled_with_neighbours():
     ref = Histogram(counts=(100, 1, 1, 1, 100, 0, 2), std=1.0)
     cur = Histogram(counts=(100, 2, 0, 1, 100, 0, 1), std=1.0)
-    r, c = stats.pooled_bins(ref, cur, "discrete")
+    r, c = verdict.pooled_bins(ref, cur, "discrete")
     # greedy from the left until a bin expects >= 5 rows per window; the sparse tail joins the last
     assert r.tolist() == [100, 105] and c.tolist() == [100, 104]
     # KS still sees every bin
-    res = stats.compare(ref, cur, "discrete")
+    res = verdict.compare_histograms(ref, cur, "discrete")
     assert res.stats["ks_stat"] == stats.ks(ref.counts, cur.counts)[0]
 
 
@@ -375,10 +376,10 @@ def test_categorical_tested_table_guards_against_lucky_categories():
     # kept: a (500), b (40), c (12); the best value left out had 10 reference rows
     ref = Histogram(counts=(500, 40, 12, 300, 148), cutoff=10)
     cur = Histogram(counts=(480, 45, 5, 310, 160))
-    r, c = stats.pooled_bins(ref, cur, "categorical")
+    r, c = verdict.pooled_bins(ref, cur, "categorical")
     # c is not safely above the cutoff: it joins other+new; a and b are tested on their own
     assert r.tolist() == [500, 40, 12 + 300 + 148] and c.tolist() == [480, 45, 5 + 310 + 160]
-    everything = stats.pooled_bins(Histogram(counts=(500, 40, 12, 300, 148)), cur, "categorical")
+    everything = verdict.pooled_bins(Histogram(counts=(500, 40, 12, 300, 148)), cur, "categorical")
     assert everything[0].tolist() == [500, 40, 12, 448]
 
 
@@ -392,7 +393,7 @@ def test_long_tail_does_not_alarm():
         g = np.random.default_rng(seed)
         ref, cur = g.choice(2000, 10_000, p=weights), g.choice(2000, 10_000, p=weights)
         profile = profile_numpy(ref, kind="categorical")
-        res = stats.compare(histogram_categorical_numpy(ref, profile),
+        res = verdict.compare_histograms(histogram_categorical_numpy(ref, profile),
                             histogram_categorical_numpy(cur, profile, reference_values=ref), "categorical")
         flagged += res.drifted
         assert res.stats["new_share_cur"] == pytest.approx(res.stats["new_share_ref"], abs=0.02)
@@ -404,7 +405,7 @@ def test_a_new_category_with_real_mass_is_drift():
     ref = g.choice(list("abcdef"), 5_000)
     cur = np.concatenate([g.choice(list("abcdef"), 4_500), np.full(500, "brand_new")])
     profile = profile_numpy(ref)
-    res = stats.compare(histogram_categorical_numpy(ref, profile),
+    res = verdict.compare_histograms(histogram_categorical_numpy(ref, profile),
                         histogram_categorical_numpy(cur, profile, reference_values=ref), "categorical")
     assert res.drifted and res.stats["new_share_cur"] == pytest.approx(0.1) and res.stats["new_share_ref"] == 0
     assert "new values: brand_new" in res.message
@@ -417,7 +418,7 @@ def test_anderson_large_sample_branch():
     r, c = np.array([200_000, 300_000, 100_000]), np.array([190_000, 310_000, 110_000])
     ids = np.arange(3)
     expected = st.anderson_ksamp([np.repeat(ids, r), np.repeat(ids, c)], variant="midrank")
-    s, p = stats.anderson_ksamp(r, c)
+    s, p = stats_compat.anderson_ksamp(r, c)
     assert s == pytest.approx(expected.statistic, rel=1e-6)
     assert p == pytest.approx(float(np.clip(expected.pvalue, 0.001, 0.25)), rel=1e-6)
 

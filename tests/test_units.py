@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from sqlmon.errors import CompileError, ConfigError
-from sqlmon.specs import MonitorSpec
+from sqlmon.config.specs import MonitorSpec
 from sqlmon.sql import parse_condition, parse_query, parse_select_list
-from sqlmon.thresholds import parse_duration, parse_threshold
-from sqlmon.windows import parse_instant, resolve_windows
-from sqlmon.yamlio import load_yaml_text, locate
+from sqlmon.config.thresholds import parse_duration, parse_threshold
+from sqlmon.config.windows import parse_instant, resolve_windows
+from sqlmon.config.yamlio import load_yaml_text, locate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -120,7 +120,7 @@ def test_yaml_fast_loader_matches_the_pure_one():
     still gets the pure-Python parser's message and line."""
     import yaml
 
-    from sqlmon import yamlio
+    from sqlmon.config import yamlio
     text = (REPO / "project_template" / "monitors" / "churn.yml").read_text()
     fast, pure = (yaml.load(text, Loader=cls) for cls in (yamlio._FastLoader, yamlio._Loader))  # noqa: S506
 
@@ -198,7 +198,7 @@ def test_result_to_dict_is_clean_asdict():
 
     import numpy as np
 
-    from sqlmon.evaluate import Result, clean
+    from sqlmon.results import Result, clean
 
     @dataclasses.dataclass(frozen=True)
     class Inner:
@@ -223,7 +223,7 @@ def test_planner_splits_above_the_adapters_aggregate_limit():
     import sqlglot
     from sqlglot import exp
 
-    from sqlmon.measures import Aggregates, Scope
+    from sqlmon.requests import Aggregates, Scope
     from sqlmon.plan import answers, merge, plan
 
     scope = Scope(exp.to_table("t"))

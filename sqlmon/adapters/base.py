@@ -10,41 +10,8 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
-from ..samples import Samples
-
-# Coarse column kinds, derived from the warehouse type name; drift and statistics tests use
-# them to choose numeric / categorical / boolean handling.
-NUMERIC, STRING, BOOLEAN, TIMESTAMP, DATE, OTHER = (
-    "numeric", "string", "boolean", "timestamp", "date", "other")
-
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    name: str
-    type: str   # the warehouse's own type name, upper case (e.g. DOUBLE, VARCHAR, TIMESTAMP WITH TIME ZONE)
-    kind: str   # one of the kinds above
-
-
-def kind_of(type_name: str) -> str:
-    """Map a warehouse type name to a coarse kind (works for DuckDB, Postgres and Spark names)."""
-    t = type_name.upper()
-    if t.endswith("]") or t.startswith(("INTERVAL", "ARRAY", "MAP", "STRUCT", "LIST")):
-        return OTHER          # nested types and intervals are not numbers (INTERVAL starts with INT)
-    if t.startswith(("BOOL",)):
-        return BOOLEAN
-    if "TIMESTAMP" in t or t.startswith("DATETIME"):
-        return TIMESTAMP
-    if t == "DATE":
-        return DATE
-    if t.startswith(("VARCHAR", "CHAR", "TEXT", "STRING", "CHARACTER", "UUID", "ENUM", "BPCHAR")):
-        return STRING
-    numeric = ("INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT",
-               "UTINYINT", "INTEGER", "DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "LONG", "SHORT",
-               "BYTE", "UHUGEINT")
-    if t.startswith(numeric):
-        return NUMERIC
-    return OTHER
-
+from sqlmon.columns import ColumnInfo
+from sqlmon.samples import Samples
 
 class Adapter:
     """One warehouse connection. Subclasses set the class attributes and implement the methods."""
@@ -60,6 +27,7 @@ class Adapter:
     isolate_object_aggregates: ClassVar[bool] = False   # DISTINCT/percentile/sketch aggregates: own query
     max_aggregates: ClassVar[int | None] = None         # split an ungrouped fused query above this
     keeps_samples: ClassVar[bool] = False    # `keep_sample`: a reference sample drawn once per run
+    history_store: ClassVar[str] = "duckdb"  # the results history's default store (sqlmon.history.STORES)
 
     def __init__(self, target: dict[str, Any]):
         self.target = target

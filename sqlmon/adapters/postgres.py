@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..errors import ConfigError, WarehouseError, did_you_mean
-from .base import BOOLEAN, OTHER, STRING, Adapter, ColumnInfo, kind_of
+from sqlmon.errors import ConfigError, WarehouseError, did_you_mean
+from sqlmon.columns import BOOLEAN, OTHER, STRING, ColumnInfo, kind_of
+from sqlmon.adapters.base import Adapter
 
 # Profile key -> libpq keyword.  Everything else in the profile is sqlmon's own.
 _LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password",
@@ -53,6 +54,7 @@ LIMIT 5000
 class PostgresAdapter(Adapter):
     name = "postgres"
     dialect = "postgres"
+    history_store = "postgres"
     extra = "postgres"
     has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
     # Postgres pays per scan: every window of a relation shares one scan. One connection with a

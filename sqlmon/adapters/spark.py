@@ -37,8 +37,9 @@ from typing import Any, Callable
 
 from sqlglot import exp
 
-from ..errors import ConfigError, WarehouseError
-from .base import OTHER, Adapter, ColumnInfo, kind_of
+from sqlmon.errors import ConfigError, WarehouseError
+from sqlmon.columns import OTHER, ColumnInfo, kind_of
+from sqlmon.adapters.base import Adapter
 
 _LOCK = threading.Lock()
 _SESSION = None           # the process-wide SparkSession (classic or Connect)
@@ -65,6 +66,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class SparkAdapter(Adapter):
     name = "spark"
     dialect = "spark"
+    history_store = "parquet"
     extra = "spark"
     has_nan = True   # DOUBLE/FLOAT hold NaN and +-Infinity (NaN = NaN, NaN sorts above +inf)
     # A Spark job per query costs seconds of scheduling and a full scan: share scans across

@@ -1,12 +1,22 @@
 """Registry of test types: name -> class. One new test type = one class + one entry in a TYPES list."""
 from __future__ import annotations
 
-from . import anomaly, data_quality, drift, model_quality, statistics
-from .base import TestContext, TestType
+from collections.abc import Sequence
+from pathlib import Path
 
-TEST_TYPES: dict[str, type[TestType]] = {t.name: t for t in [*data_quality.TYPES, *statistics.TYPES, *drift.TYPES, *anomaly.TYPES,
-                                                   *model_quality.TYPES]}
+from sqlmon.testtypes import anomaly, data_quality, drift, model_quality, statistics
+from sqlmon.testtypes.base import TestContext, TestType
+from sqlmon.testtypes.custom import discover
+
+TEST_TYPES: dict[str, type[TestType]] = {t.name: t for t in [*data_quality.TYPES, *statistics.TYPES, *drift.TYPES,
+                                                             *anomaly.TYPES, *model_quality.TYPES]}
 
 GATES = tuple(name for name, t in TEST_TYPES.items() if t.gate)
 
-__all__ = ["GATES", "TEST_TYPES", "TestContext", "TestType"]
+
+def project_test_types(macro_dirs: Sequence[Path]) -> dict[str, type[TestType]]:
+    """The built-in test types plus the project's `test_<name>` macros in `macro_dirs`."""
+    return {**TEST_TYPES, **discover(list(macro_dirs))}
+
+
+__all__ = ["GATES", "TEST_TYPES", "TestContext", "TestType", "project_test_types"]

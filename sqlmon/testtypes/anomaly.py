@@ -24,11 +24,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..measures import Outcome
-from ..references import resolve_reference
-from ..robust import Point, baseline, robust_z
-from ..thresholds import parse_duration
-from .base import Params, Run, TestContext, TestType
+from sqlmon.results import Outcome
+from sqlmon.config.references import resolve_reference
+from sqlmon.judge.robust import Point, baseline, robust_z
+from sqlmon.config.thresholds import parse_duration
+from sqlmon.testtypes.base import Params, Run, TestContext, TestType
 
 SEASON_FACTOR = {"none": 1, "day_of_week": 7, "hour_of_day": 24}
 
@@ -127,10 +127,10 @@ def judge_anomaly(ctx: TestContext) -> Outcome:
     if abs(change) < p.min_abs_change or rel < p.min_rel_change:
         floor = "min_abs_change" if abs(change) < p.min_abs_change else "min_rel_change"
         return Outcome(_directed(r.z, p.direction), details,
-                       f"{what}: change {change:+.6g} is below {floor}", status="pass")
+                       f"{what}: change {change:+.6g} is below {floor}", verdict=False)
     if r.z is None:
-        return Outcome(None, details, f"{what}: the history is constant, any change is an anomaly", status="fail"
-                       if _alarming(change, p.direction) else "pass")
+        return Outcome(None, details, f"{what}: the history is constant, any change is an anomaly",
+                       verdict=_alarming(change, p.direction))
     details["z"] = r.z
     return Outcome(_directed(r.z, p.direction), details, f"{what} (MAD {r.mad:.6g}): robust z = {r.z:+.3g}")
 

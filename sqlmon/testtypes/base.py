@@ -14,22 +14,20 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 from sqlglot import exp
 
-from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from ..errors import CompileError, ConfigError
-from ..measures import Aggregates, Outcome, Prerequisite, Query, Scope
-from ..render import Macros
-from ..specs import MonitorSpec, TestSpec, validate
-from ..sql import (RELATION_PLACEHOLDER, check_columns, parse_condition, parse_query,
-                   parse_relation, parse_select_list, replace_relation)
-from ..sql import key as sql_key
-from ..windows import Window
+from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo, is_float, is_integer
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.requests import Aggregates, Query, Scope
+from sqlmon.results import Outcome
+from sqlmon.render import Macros
+from sqlmon.config.specs import MonitorSpec, TestSpec, validate
+from sqlmon.config.vars import RELATION_PLACEHOLDER
+from sqlmon.sql import check_columns, parse_condition, parse_query, parse_relation, parse_select_list, replace_relation
+from sqlmon.sql import key as sql_key
+from sqlmon.config.windows import Window
+from sqlmon.judge.evaluate import compare_windows
 
 Run = Generator[list[Any], list[Any], Outcome]
 
-FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8", "DOUBLE PRECISION")
-# DuckDB, PostgreSQL and Spark integer type names (INTERVAL and arrays are not NUMERIC kinds).
-INTEGER_TYPES = ("TINYINT", "SMALLINT", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                 "UBIGINT", "UHUGEINT", "LONG", "SHORT", "BYTE")
 
 
 class Params(BaseModel):
@@ -57,6 +55,7 @@ class TestContext:
     results: dict[str, Any] | None = None   # this run's results so far: set for `phase` >= 1 tests only
     samples: Any = None                     # sqlmon.samples.Samples when the adapter keeps samples
     memo: dict | None = None                # requests built so far, shared by the tests of a monitor
+    session: Any = None                     # sqlmon.session.Session: what consecutive runs share
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -163,34 +162,6 @@ class TestContext:
         return parse_relation(text, self.sql_dialect, self.test.location)
 
 
-def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Outcome]]:
-    """Drive several sub-runs as one: each round yields all their requests together (so the
-    planner fuses them) and hands each its own answers. Returns their outcomes in order. As the
-    runner does between tests, sub-runs with final requests wait while others still have a
-    `Prerequisite` round, and the yielded round is a Prerequisite when any part of it is."""
-    outcomes: list[Outcome | None] = [None] * len(runs)
-    pending: dict[int, list[Any]] = {}
-    for i, r in enumerate(runs):
-        try:
-            pending[i] = next(r)
-        except StopIteration as stop:
-            outcomes[i] = stop.value
-    while pending:
-        urgent = any(isinstance(reqs, Prerequisite) for reqs in pending.values())
-        now = {i: reqs for i, reqs in pending.items() if isinstance(reqs, Prerequisite) or not urgent}
-        flat = [req for reqs in now.values() for req in reqs]
-        answers = yield (Prerequisite(flat) if urgent else flat)
-        pos = 0
-        for i, reqs in now.items():
-            mine, pos = answers[pos:pos + len(reqs)], pos + len(reqs)
-            del pending[i]
-            try:
-                pending[i] = runs[i].send(mine)
-            except StopIteration as stop:
-                outcomes[i] = stop.value
-    return outcomes  # type: ignore[return-value]
-
-
 def windowed(tree: exp.Expression, scope: Scope, copy: bool = True) -> exp.Query:
     """Swap the `{{ relation }}` placeholder for `(SELECT * FROM relation WHERE window)`;
     `copy=False` rewrites `tree` in place (a tree just parsed, held by nobody else)."""
@@ -198,14 +169,6 @@ def windowed(tree: exp.Expression, scope: Scope, copy: bool = True) -> exp.Query
     if scope.condition is not None:
         source = source.where(scope.condition.copy(), copy=False)
     return replace_relation(tree, source, copy=copy)
-
-
-def is_float(col: ColumnInfo | None) -> bool:
-    return col is not None and col.type.upper().startswith(FLOAT_TYPES)
-
-
-def is_integer(col: ColumnInfo | None) -> bool:
-    return col is not None and col.kind == NUMERIC and col.type.upper().startswith(INTEGER_TYPES)
 
 
 class TestType:
@@ -292,23 +255,7 @@ class AggregateTest(TestType):
             scopes.append(ctx.reference)
         answers = yield [self.request(ctx, s) for s in scopes]
         outcomes = [self.finish(self.values(a), ctx) for a in answers]
-        return outcomes[0] if len(outcomes) == 1 else compare(outcomes[0], outcomes[1], ctx.test.compare)
-
-
-def compare(current: Outcome, reference: Outcome, how: Any) -> Outcome:
-    mode = how.get("reference", "difference") if isinstance(how, dict) else "difference"
-    details = {"current": current.metric, "reference": reference.metric,
-               "current_details": current.details, "reference_details": reference.details, "compare": mode}
-    for o, name in ((current, "current"), (reference, "reference")):
-        if o.status or o.metric is None:
-            return Outcome(None, details, f"{name} window: {o.message or 'no value'}", status=o.status or "error")
-    if mode == "ratio":
-        if reference.metric == 0:
-            return Outcome(None, details, "reference value is 0: the ratio is undefined", status="error")
-        return Outcome(current.metric / reference.metric, details,
-                       f"current/reference = {current.metric:.6g}/{reference.metric:.6g}")
-    return Outcome(current.metric - reference.metric, details,
-                   f"current - reference = {current.metric:.6g} - {reference.metric:.6g}")
+        return outcomes[0] if len(outcomes) == 1 else compare_windows(outcomes[0], outcomes[1], ctx.test.compare)
 
 
 class ShareTest(AggregateTest):
@@ -333,4 +280,4 @@ def share(part: Any, whole: Any, what: str) -> Outcome:
 
 
 __all__ = ["AggregateTest", "ShareTest", "BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP",
-           "TestContext", "TestType", "is_float", "share", "compare"]
+           "TestContext", "TestType", "is_float", "is_integer", "share"]

@@ -9,10 +9,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..measures import Outcome
-from ..sql import RELATION_PLACEHOLDER, is_select_statement
-from .base import Run, TestContext, TestType
+from sqlmon.errors import ConfigError
+from sqlmon.results import Outcome
+from sqlmon.config.vars import RELATION_PLACEHOLDER
+from sqlmon.sql import is_select_statement
+from sqlmon.testtypes.base import Run, TestContext, TestType
 
 _TEST_MACRO = re.compile(r"{%-?\s*macro\s+test_(\w+)\s*\(([^)]*)\)")
 
@@ -28,7 +29,7 @@ class MacroTest(TestType):
         allowed = set(cls.arguments) - {"relation", "column"}
         for key in params:
             if key not in allowed:
-                from ..errors import did_you_mean
+                from sqlmon.errors import did_you_mean
                 raise ConfigError(f"unknown parameter '{key}' for custom test '{cls.name}'", where=where,
                                   hint=did_you_mean(key, allowed) or f"macro {cls.macro_name} takes: {', '.join(sorted(allowed)) or 'nothing'}")
         return _Free(params)

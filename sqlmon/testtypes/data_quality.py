@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import field_validator
 
-from ..errors import CompileError, ConfigError
-from ..measures import Outcome, Query, Scope
-from ..sql import and_all, time_filter
-from .base import (DATE, NUMERIC, STRING, TIMESTAMP, AggregateTest, Params, Run, ShareTest, TestContext,
-                   TestType, share)
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.results import Outcome
+from sqlmon.requests import Query, Scope
+from sqlmon.sql import and_all, time_filter
+from sqlmon.columns import DATE, NUMERIC, STRING, TIMESTAMP
+from sqlmon.testtypes.base import AggregateTest, Params, Run, ShareTest, TestContext, TestType, share
 
 
 class RowCount(AggregateTest):
@@ -97,7 +98,7 @@ class Unique(TestType):
             raise ConfigError("unique needs a column, or `columns: [a, b]` at monitor level", where=ctx.test.location)
         for c in cols:
             if c.lower() not in ctx.columns:
-                from ..errors import did_you_mean
+                from sqlmon.errors import did_you_mean
                 raise CompileError(f"unknown column '{c}' in unique", where=ctx.test.location,
                                    hint=did_you_mean(c, ctx.column_names()))
         if len(cols) == 1 and ctx.column is not None:
@@ -248,7 +249,7 @@ class CustomSql(TestType):
     metric = "number of failing rows the SELECT returns"
 
     def run(self, ctx: TestContext) -> Run:
-        from ..sql import is_select_statement
+        from sqlmon.sql import is_select_statement
         if not is_select_statement(ctx.params.sql):
             raise CompileError("custom_sql `sql:` must be one SELECT returning the failing rows",
                                where=ctx.test.location)

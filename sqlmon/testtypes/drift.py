@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..adapters.base import ColumnInfo
-from ..errors import CompileError, ConfigError, did_you_mean
-from ..measures import Outcome
-from ..stats import METHODS, compare
-from .base import Params, Run, TestContext, TestType, lockstep
-from .drift_passes import (Baseline, CategoryPasses, NumericPasses, cached, definition_key, drift_kind,
-                           pinned, profile_key, remember, stored)
+from sqlmon.columns import ColumnInfo
+from sqlmon.errors import CompileError, ConfigError, did_you_mean
+from sqlmon.results import Outcome
+from sqlmon.judge.verdict import METHODS, compare_histograms
+from sqlmon.testtypes.base import Params, Run, TestContext, TestType
+from sqlmon.requests import lockstep
+from sqlmon.testtypes.drift_passes import Baseline, CategoryPasses, NumericPasses, cached, definition_key, drift_kind, pinned, profile_key, remember, stored
 
 
 class DriftParams(Params):
@@ -52,7 +52,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
         raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", where=ctx.test.location,
                            hint="set `kind: categorical` (or numeric) on the test, or cast the column in a view")
     key, dkey = profile_key(ctx, col, kind, p.bins, p.k), definition_key(ctx, col, kind, p.bins, p.k)
-    base = None if p.refresh else (pinned(ctx, dkey) or cached(key, False) or stored(ctx, dkey, key))
+    base = None if p.refresh else (pinned(ctx, dkey) or cached(ctx, key) or stored(ctx, dkey, key))
     notes: list[str] = []
     if kind == "numeric":
         passes = NumericPasses(ctx, col, p.bins)
@@ -85,10 +85,10 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
         if base.values is None and kind == "categorical":
             notes.append("reference has too many values to list them all: unseen values count as `other`")
         current = cat.histogram(cur_rows, base)
-    remember(key, base)
+    remember(ctx, key, base)
     stats_kind = base.profile.kind
     try:
-        res = compare(base.histogram, current, stats_kind, p.method, p.threshold)
+        res = compare_histograms(base.histogram, current, stats_kind, p.method, p.threshold)
     except ValueError as err:
         raise ConfigError(str(err), where=ctx.test.location) from None
     details = {"column": col.name, "kind": stats_kind, "method": res.method, "threshold": res.threshold,
@@ -106,7 +106,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
     thresholds_given = ctx.test.warn_if is not None or ctx.test.error_if is not None
     if thresholds_given:
         return Outcome(res.metric, details, message)
-    return Outcome(res.metric, details, message, status="fail" if res.drifted else "pass")
+    return Outcome(res.metric, details, message, verdict=res.drifted)
 
 
 class Drift(TestType):
@@ -169,13 +169,14 @@ class DatasetDrift(TestType):
         per_column, weight_sum, drifted_weight = {}, 0.0, 0.0
         for c, o in zip(cols, outcomes):
             w = float(ctx.params.weights.get(c.name, 1.0))
-            judged = o.status in ("pass", "fail")
-            per_column[c.name] = {"status": o.status, "metric": o.metric, "drifted": o.status == "fail",
+            judged = o.status is None and o.verdict is not None
+            status = o.status or ("fail" if o.verdict else "pass" if judged else None)
+            per_column[c.name] = {"status": status, "metric": o.metric, "drifted": bool(judged and o.verdict),
                                   "method": o.details.get("method"), "message": o.message, "weight": w,
                                   "histogram": o.details.get("histogram")}
             if judged:
                 weight_sum += w
-                drifted_weight += w if o.status == "fail" else 0.0
+                drifted_weight += w if o.verdict else 0.0
         if weight_sum == 0:
             return Outcome(None, {"columns": per_column}, "no column could be judged", status="skipped")
         share = drifted_weight / weight_sum

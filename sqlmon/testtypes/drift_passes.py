@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 
-from ..adapters.base import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from ..binning import (GRID, PROFILE_VERSION, Histogram, Profile, boolean_profile, categorical_histogram,
-                       categorical_profile, numeric_histogram, numeric_profile, point_masses)
-from ..measures import Aggregates, Prerequisite
-from ..sql import key as sql_key
-from .base import TestContext, is_float, is_integer
+from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
+from sqlmon.judge.binning import GRID, PROFILE_VERSION, Histogram, Profile, boolean_profile, categorical_histogram, categorical_profile, numeric_histogram, numeric_profile, point_masses
+from sqlmon.requests import Aggregates, Prerequisite
+from sqlmon.sql import key as sql_key
+from sqlmon.testtypes.base import TestContext
+from sqlmon.columns import is_float, is_integer
 
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
 DISCRETE_PROBE = 3          # x bins: below this many (approximate) distinct values, list them all
@@ -50,10 +50,6 @@ class Baseline:
     def from_dict(cls, d: dict[str, Any]) -> "Baseline":
         return cls(Profile.from_dict(d["profile"]), Histogram.from_dict(d["histogram"]),
                    None if d.get("values") is None else frozenset(d["values"]), d.get("key"))
-
-
-# In-process cache: profile key -> Baseline. The history store persists them across processes.
-_CACHE: dict[str, Baseline] = {}
 
 
 def drift_kind(col: ColumnInfo, forced: str | None) -> str:
@@ -88,8 +84,10 @@ def definition_key(ctx: TestContext, col: ColumnInfo, kind: str, bins: int, k: i
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
 
 
-def cached(key: str | None, refresh: bool) -> Baseline | None:
-    return None if key is None or refresh else _CACHE.get(key)
+def cached(ctx: TestContext, key: str | None) -> Baseline | None:
+    """The baseline this run's session computed under `key` (sqlmon.session): the in-process
+    cache; the history store keeps them across processes."""
+    return None if key is None or ctx.session is None else ctx.session.baselines.get(key)
 
 
 def pinned(ctx: TestContext, dkey: str) -> Baseline | None:
@@ -106,9 +104,9 @@ def stored(ctx: TestContext, dkey: str, key: str | None) -> Baseline | None:
     return Baseline.from_dict(latest) if latest and key is not None and latest.get("key") == key else None
 
 
-def remember(key: str | None, baseline: Baseline) -> None:
-    if key is not None:
-        _CACHE[key] = baseline
+def remember(ctx: TestContext, key: str | None, baseline: Baseline) -> None:
+    if key is not None and ctx.session is not None:
+        ctx.session.baselines[key] = baseline
 
 
 # --- numeric ---------------------------------------------------------------------------------

@@ -22,15 +22,18 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
-from .. import quality as q
-from ..adapters.base import STRING
-from ..errors import CompileError, ConfigError
-from ..measures import Outcome
-from ..specs import MonitorSpec
-from .base import Run, TestContext, TestType, compare
-from .model_sources import SOURCES, Collected, Model, Source, judged_rows, model_of
-from .model_sources import collect as collect_answers
-from .segments import Segment, SegmentParams, judge_segments, lockstep, segment_columns, segment_exprs
+import sqlmon.judge.model_metrics as q
+from sqlmon.columns import STRING
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.results import Outcome
+from sqlmon.config.specs import MonitorSpec
+from sqlmon.testtypes.base import Run, TestContext, TestType
+from sqlmon.judge.evaluate import compare_windows
+from sqlmon.testtypes.model_sources import SOURCES, Collected, Model, Source, judged_rows, model_of
+from sqlmon.testtypes.model_sources import collect as collect_answers
+from sqlmon.judge.segments import Segment, judge_segments
+from sqlmon.testtypes.segments import SegmentParams, segment_columns, segment_exprs
+from sqlmon.requests import lockstep
 
 MIN_LABELLED = 100
 AUC_BINS = 100_000          # measured: README "Model-quality tests"
@@ -168,10 +171,10 @@ class ModelQualityTest(TestType):
         if len(windows) == 2:
             how = ctx.test.compare
             ref_overall, ref_segments = windows[1]
-            overall = compare(overall, ref_overall, how)
+            overall = compare_windows(overall, ref_overall, how)
             ref = {tuple(s.key.values()): s.outcome for s in ref_segments}
             missing = Outcome(None, {}, "segment not in the reference window", status="skipped")
-            segments = [Segment(s.key, compare(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
+            segments = [Segment(s.key, compare_windows(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
                         for s in segments]
         if not names:
             return overall

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 from sqlglot import exp
 
-from .. import quality as q
-from .. import quality_sql as qs
-from ..errors import CompileError, did_you_mean
-from ..measures import Aggregates, Columns, Scope, float_values
-from .base import TestContext
+import sqlmon.judge.model_metrics as q
+import sqlmon.testtypes.model_sql as qs
+from sqlmon.errors import CompileError, did_you_mean
+from sqlmon.requests import Aggregates, Columns, Scope, float_values
+from sqlmon.testtypes.base import TestContext
 
 ROWS = exp.Count(this=exp.Star())
 

@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from ..measures import Outcome
-from .base import NUMERIC, STRING, AggregateTest, Params, ShareTest, TestContext
+from sqlmon.results import Outcome
+from sqlmon.columns import NUMERIC, STRING
+from sqlmon.testtypes.base import AggregateTest, Params, ShareTest, TestContext
 
 
 def _number(value: Any, what: str) -> Outcome:

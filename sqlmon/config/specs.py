@@ -1,0 +1,201 @@
+"""Typed specs of a project, validated with pydantic at the YAML boundary only.
+
+Pydantic gives precise key paths for free; `validate()` turns them into sqlmon's error format
+with file:line (from `yamlio`) and a "did you mean" for unknown keys. Test entries are
+normalised here too: a bare name or a one-key mapping `{<test_type>: {params}}`.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sqlmon.errors import ConfigError, did_you_mean
+from sqlmon.config.yamlio import key_path, locate
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WindowSpec(Spec):
+    """`{last: 1 day}`, `{between: [a, b]}`, `{previous: 7 days}` or `{relation: X, ...}`."""
+
+    last: str | None = None
+    between: tuple[str, str] | None = None
+    previous: str | None = None
+    relation: str | None = None
+    timestamp: str | None = None
+    where: str | None = None
+
+    @field_validator("between", mode="before")
+    @classmethod
+    def _dates_as_text(cls, v: Any) -> Any:
+        return [str(x) for x in v] if isinstance(v, list) else v
+
+
+class ModelSpec(Spec):
+    task: Literal["binary_classification", "multiclass_classification", "regression"]
+    prediction: str | None = None
+    score: str | None = None
+    label: str | None = None
+    decision_threshold: float = 0.5
+    positive: Any = 1
+
+
+class ColumnSpec(Spec):
+    name: str
+    description: str | None = None
+    kind: Literal["numeric", "categorical", "boolean"] | None = None
+    tags: list[str] = []
+    meta: dict[str, Any] = {}
+    tests: list[Any] = []
+
+
+class MonitorSpec(Spec):
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    relation: str
+    description: str | None = None
+    timestamp: str | None = None
+    current: WindowSpec | None = None
+    reference: WindowSpec | None = None
+    where: str | None = None
+    segments: list[str] = []
+    model: ModelSpec | None = None
+    preset: str | None = None
+    tags: list[str] = []
+    meta: dict[str, Any] = {}
+    enabled: bool = True
+    defaults: dict[str, dict[str, Any]] = {}
+    tests: list[Any] = []
+    columns: list[ColumnSpec] = []
+
+
+class MonitorFile(Spec):
+    version: Literal[1] = 1
+    monitors: list[MonitorSpec] = []
+
+
+class HistorySpec(Spec):
+    """`history:` in sqlmon_project.yml: where the results history lives (README "Where the
+    history lives")."""
+
+    enabled: bool = True
+    backend: Literal["duckdb", "postgres", "parquet"] | None = None
+    path: str | None = None
+    schema_name: str = Field("sqlmon", alias="schema")
+    lock_timeout: float = Field(60.0, ge=0)
+
+
+class ProjectSpec(Spec):
+    name: str
+    version: Any = None
+    profile: str | None = None
+    config_version: int | None = None
+    monitor_paths: list[str] = ["monitors"]
+    macro_paths: list[str] = ["macros"]
+    target_path: str = "target"
+    sql_dialect: str = "duckdb"
+    history: HistorySpec = HistorySpec()
+    defaults: dict[str, dict[str, Any]] = {}
+    vars: dict[str, Any] = {}
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _empty_history(cls, value: Any) -> Any:
+        return {} if value is None else value      # `history:` with nothing under it
+
+
+# --- test entries -------------------------------------------------------------------------
+
+COMMON_KEYS = ("name", "description", "warn_if", "error_if", "severity", "where", "tags", "meta",
+               "enabled", "compare", "segments")
+
+
+class TestSpec(Spec):
+    """One test entry after normalisation; `params` holds the test type's own keys."""
+
+    test_type: str
+    params: dict[str, Any] = {}
+    name: str | None = None
+    description: str | None = None
+    warn_if: Any = None
+    error_if: Any = None
+    severity: Literal["warn", "error"] = "error"
+    where: str | None = None
+    tags: list[str] = []
+    meta: dict[str, Any] = {}
+    enabled: bool = True
+    compare: Literal["reference"] | dict[Literal["reference"], Literal["difference", "ratio"]] | None = None
+    segments: list[str] | None = None
+    location: str = ""
+    # set by the loader, not by YAML:
+    column: str | None = None
+    monitor: str = ""
+    unique_id: str = ""
+
+
+def split_entry(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
+    """A bare name or a one-key mapping -> (test type, its mapping of keys)."""
+    if isinstance(raw, str):
+        return raw, {}
+    if isinstance(raw, dict) and len(raw) == 1:
+        (test_type, body), = raw.items()
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise ConfigError(f"test '{test_type}' takes a mapping of parameters, got {body!r}", where=where,
+                              hint=f"write `- {test_type}: {{error_if: \"> 0\"}}` or just `- {test_type}`")
+        return str(test_type), dict(body)
+    raise ConfigError(f"a test entry is a name or a one-key mapping, got {raw!r}", where=where,
+                      hint="write `- not_null` or `- not_null: {error_if: \"> 1%\"}`")
+
+
+def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tuple = ()) -> M:
+    """Validate `raw` into `model`; errors cite `source:line (key.path)` and suggest fixes."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        errors = err.errors()
+        # A misspelt key also shows up as a missing one: report the typo, it is the cause.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        full = base + loc
+        line = locate(root if root is not None else raw, full)
+        where = f"{source}:{line}" if line else source
+        if full:
+            where += f" ({key_path(full)})"
+        if first["type"] == "extra_forbidden":
+            key = loc[-1]
+            allowed = _allowed_keys(model, loc[:-1])
+            hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None)
+            raise ConfigError(f"unknown key '{key}'", where=where, hint=hint) from None
+        if first["type"] == "missing":
+            raise ConfigError(f"missing required key '{loc[-1]}'", where=where,
+                              hint=f"add `{loc[-1]}:` here") from None
+        value = first.get("input")
+        shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
+        raise ConfigError(f"{first['msg']}{shown}", where=where) from None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the sub-model that `loc` points into (for "did you mean")."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        current = _inner_model(field.annotation) if field else None
+    return list(current.model_fields) if current is not None and hasattr(current, "model_fields") else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

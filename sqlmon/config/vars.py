@@ -1,0 +1,94 @@
+"""Jinja rendering of YAML string values: `{{ env_var('X', 'default') }}`, `{{ var('x') }}`, `{{ ref('m') }}`.
+
+Values are rendered after parsing (like dbt), one string at a time, so line numbers stay true.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import jinja2
+
+from sqlmon.errors import ConfigError
+from sqlmon.templating import environment
+
+# What `{{ relation }}` renders to, in YAML values (custom SQL) and macros alike: a name that
+# sql.py swaps for the windowed relation after parsing.
+RELATION_PLACEHOLDER = "__sqlmon_relation__"
+
+_MISSING = object()
+
+
+class _Raise(Exception):
+    pass
+
+
+def make_context(variables: dict[str, Any]) -> dict[str, Any]:
+    def env_var(name: str, default: Any = _MISSING) -> Any:
+        if name in os.environ:
+            return os.environ[name]
+        if default is _MISSING:
+            raise _Raise(f"environment variable '{name}' is not set",
+                         f"export {name}=... or give a default: env_var('{name}', 'value')")
+        return default
+
+    def var(name: str, default: Any = _MISSING) -> Any:
+        if name in variables:
+            return variables[name]
+        if default is _MISSING:
+            raise _Raise(f"variable '{name}' is not defined",
+                         f"set it under `vars:` in sqlmon_project.yml or pass --vars '{{{name}: ...}}'")
+        return default
+
+    def ref(name: str) -> str:
+        # dbt models are relations named like the model in the target schema.
+        return name
+
+    # `{{ relation }}` in custom SQL stays a placeholder that becomes the windowed relation.
+    return {"env_var": env_var, "var": var, "ref": ref, "source": lambda s, t: f"{s}.{t}",
+            "relation": RELATION_PLACEHOLDER}
+
+
+_ENV = environment()
+
+
+def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
+    """Render every string inside `value` (recursively); other scalars pass through."""
+    if isinstance(value, str):
+        if "{{" not in value and "{%" not in value:
+            return value
+        try:
+            out = _ENV.from_string(value).render(**context)
+        except _Raise as err:
+            raise ConfigError(err.args[0], where=where, hint=err.args[1]) from None
+        except jinja2.TemplateError as err:
+            raise ConfigError(f"cannot render {value!r}: {err}", where=where) from None
+        return _coerce(out)
+    if isinstance(value, dict):
+        out_d = type(value)() if type(value) is not dict else {}
+        for attr in ("line", "key_lines"):
+            if hasattr(value, attr):
+                setattr(out_d, attr, getattr(value, attr))
+        for k, v in value.items():
+            out_d[k] = render_value(v, context, where)
+        return out_d
+    if isinstance(value, list):
+        out_l = type(value)(render_value(v, context, where) for v in value)
+        for attr in ("line", "item_lines"):
+            if hasattr(value, attr):
+                setattr(out_l, attr, getattr(value, attr))
+        return out_l
+    return value
+
+
+def _coerce(text: str) -> Any:
+    """`{{ env_var('PORT') }}` renders text; numbers and booleans become typed again (as in dbt)."""
+    stripped = text.strip()
+    for cast in (int, float):
+        try:
+            return cast(stripped)
+        except ValueError:
+            pass
+    if stripped.lower() in ("true", "false"):
+        return stripped.lower() == "true"
+    return text

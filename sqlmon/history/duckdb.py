@@ -1,0 +1,134 @@
+"""The history in a DuckDB file that sqlmon owns (the default for DuckDB targets)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlmon.errors import ConfigError, WarehouseError
+from sqlmon.history.store import Store
+from sqlmon.history.tables import TABLES, VERSION_TABLE
+
+
+class DuckDBStore(Store):
+    name = "duckdb"
+
+    def __init__(self, path: Path, where: str, lock_timeout: float = 60.0):
+        super().__init__(where)
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self._reader: Any = None
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def _connect(self, read_only: bool) -> Any:
+        import duckdb
+
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as err:
+                text = str(err)
+                if "lock" in text.lower() and time.monotonic() < deadline:
+                    time.sleep(0.2)      # another sqlmon run is writing its run: wait our turn
+                    continue
+                busy = "lock" in text.lower()
+                raise ConfigError(
+                    f"cannot open the history store {self.path}: {text.strip().splitlines()[0]}",
+                    where=self.where,
+                    hint=(f"another process held it for more than {self.lock_timeout:g}s; raise "
+                          "`history: {lock_timeout: ...}` or stagger the runs") if busy else
+                    ("it is not a sqlmon history DuckDB file: move it away, or set `history: {path: ...}` "
+                     "in sqlmon_project.yml (or run with --no-history)")) from None
+
+    def _insert_all(self, execute: Any, rows: dict[str, list[tuple]]) -> None:
+        # One statement per table, each column bound as one typed list: DuckDB binds a
+        # 2,000-row multi-VALUES insert ~10x slower (it was most of a steady run's history write).
+        for table, cols in TABLES.items():
+            data = rows.get(table, [])
+            if data:
+                select = ", ".join(f"unnest(?::{typ}[])" for _, typ in cols)
+                execute(self.sql(f"INSERT INTO {{s}}{table} SELECT {select}"), [list(c) for c in zip(*data)])
+            self.table_written(table)
+
+    def ensure(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._current():
+            return
+        conn = self._connect(read_only=False)
+        try:
+            self._transaction(conn, lambda ex: self._migrate(ex, _fetcher(conn)))
+        finally:
+            conn.close()
+
+    def _current(self) -> bool:
+        """True when the file exists at this schema version: the check is made on the read-only
+        connection that `read` uses next (so a steady run opens one connection fewer); a newer
+        version raises as `_migrate` does; anything else is left to the migration."""
+        import duckdb
+
+        if not self.path.exists():
+            return False
+        self._reader = self._reader or self._connect(read_only=True)
+        try:
+            got = self._reader.execute(self.sql(f"SELECT MAX(version) FROM {{s}}{VERSION_TABLE}")).fetchall()
+        except duckdb.Error:
+            got = None
+        current = int(got[0][0] or 0) if got else 0
+        if got is None or current != self.schema_version:
+            self.close()              # the migration needs the one connection of this process
+            self._check_version(current)
+            return False
+        return True
+
+    def read(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        import duckdb
+
+        if self._reader is None:
+            if not self.path.exists():
+                return []
+            self._reader = self._connect(read_only=True)
+        try:
+            return self._reader.execute(self.sql(sql), list(params)).fetchall()
+        except duckdb.CatalogException:
+            return []             # an empty file (created, never migrated): no history yet
+        except duckdb.Error as err:
+            raise ConfigError(f"cannot read the history store {self.path}: {str(err).splitlines()[0]}",
+                              where=self.where, hint="run once without --no-history to migrate it") from None
+
+    def write_run(self, rows: dict[str, list[tuple]]) -> None:
+        self.close()              # one process, one connection mode at a time
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect(read_only=False)
+        try:
+            def body(ex: Any) -> None:
+                self._migrate(ex, _fetcher(conn))
+                self._insert_all(ex, rows)
+            self._transaction(conn, body)
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _transaction(conn: Any, body: Any) -> None:
+        import duckdb
+
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            body(lambda sql, params: conn.execute(sql, list(params)))
+            conn.execute("COMMIT")
+        except BaseException as err:
+            conn.execute("ROLLBACK")
+            if isinstance(err, duckdb.Error):
+                raise WarehouseError(f"cannot write the history store: {str(err).splitlines()[0]}") from None
+            raise
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+def _fetcher(conn: Any) -> Any:
+    return lambda sql, params: conn.execute(sql, list(params)).fetchall()

@@ -1,0 +1,209 @@
+"""Reading and recording the history: `HistoryReader` (what test types, the report and
+notifications read: metric series, statuses, baselines) and `History` (records a run in one
+transaction, pins baselines). Which store and where: `sqlmon.history.open_history`."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlmon.errors import ConfigError, did_you_mean
+from sqlmon.history.store import Store
+from sqlmon.history.tables import naive_utc, run_rows
+from sqlmon.results import RunResult
+
+_FAR_PAST, _FAR_FUTURE = datetime(1900, 1, 1), datetime(9999, 1, 1)
+_NO_LIMIT = 10**9
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One recorded result of a test: the run's `as_of` (aware UTC), metric, status, run id."""
+
+    as_of: datetime
+    metric: float | None
+    status: str
+    invocation_id: str
+
+
+@dataclass(frozen=True)
+class RunRow:
+    invocation_id: str
+    started_at: datetime
+    finished_at: datetime
+    as_of: datetime
+    counts: dict[str, int]
+    exit_code: int
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else (value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value)
+
+
+class HistoryReader:
+    """Read-only view of the history, handed to test types as `TestContext.history`.
+
+    Every series is deduplicated per `as_of` (the latest run at that `as_of` wins), so a re-run
+    or a backfill over days already recorded never counts a day twice.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._pins: dict[tuple[str, str], str | None] | None = None    # see `load_baseline`
+        self._recent: dict[tuple[str, str], str] | None = None
+
+    def describe(self) -> str:
+        return self.store.describe()
+
+    def series(self, unique_id: str, *, before: datetime | None = None, since: datetime | None = None,
+               limit: int | None = None, segment: Any = None) -> list[SeriesPoint]:
+        """Results of `unique_id` with `since <= as_of < before`, the last `limit` of them, oldest first."""
+        rows = self.store.read(
+            """SELECT as_of, metric, status, invocation_id FROM (
+                 SELECT r.as_of, r.metric, r.status, r.invocation_id,
+                        ROW_NUMBER() OVER (PARTITION BY r.as_of ORDER BY u.finished_at DESC) AS rn
+                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+                 WHERE r.unique_id = ? AND COALESCE(r.segment, '') = ? AND r.as_of < ? AND r.as_of >= ?) AS t
+               WHERE rn = 1 ORDER BY as_of DESC LIMIT ?""",
+            (unique_id, _segment(segment), naive_utc(before) or _FAR_FUTURE, naive_utc(since) or _FAR_PAST,
+             limit if limit is not None else _NO_LIMIT))
+        return [SeriesPoint(_utc(a), m, s, i) for a, m, s, i in reversed(rows)]
+
+    def recent(self, runs: int = 60) -> dict[str, list[SeriesPoint]]:
+        """Every test's series over the last `runs` distinct `as_of` values (for the report)."""
+        cut = self.store.read("SELECT MIN(as_of) FROM (SELECT DISTINCT as_of FROM {s}runs ORDER BY as_of DESC LIMIT ?) AS t",
+                              (runs,))
+        if not cut or cut[0][0] is None:
+            return {}
+        rows = self.store.read(
+            """SELECT unique_id, as_of, metric, status, invocation_id FROM (
+                 SELECT r.unique_id, r.as_of, r.metric, r.status, r.invocation_id,
+                        ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.as_of ORDER BY u.finished_at DESC) AS rn
+                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+                 WHERE r.as_of >= ? AND r.segment IS NULL) AS t
+               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0],))
+        out: dict[str, list[SeriesPoint]] = {}
+        for uid, a, m, s, i in rows:
+            out.setdefault(uid, []).append(SeriesPoint(_utc(a), m, s, i))
+        return out
+
+    def latest_status(self) -> dict[str, str]:
+        """unique_id -> status of its latest result (the `sqlmon_latest_status` view)."""
+        return dict(self.store.read("SELECT unique_id, status FROM {s}sqlmon_latest_status"))
+
+    def previous_status(self, unique_ids: list[str], *, before: datetime,
+                        exclude_invocation: str | None = None) -> dict[str, str]:
+        """Status of each test in the last run that started before `before` and included it."""
+        if not unique_ids:
+            return {}
+        marks = ", ".join("?" * len(unique_ids))
+        rows = self.store.read(
+            f"""SELECT unique_id, status FROM (
+                  SELECT r.unique_id, r.status,
+                         ROW_NUMBER() OVER (PARTITION BY r.unique_id ORDER BY u.started_at DESC) AS rn
+                  FROM {{s}}results AS r JOIN {{s}}runs AS u ON u.invocation_id = r.invocation_id
+                  WHERE r.unique_id IN ({marks}) AND u.started_at < ? AND r.invocation_id <> ?) AS t
+                WHERE rn = 1""", (*unique_ids, naive_utc(before), exclude_invocation or ""))
+        return dict(rows)
+
+    def runs(self, limit: int = 50) -> list[RunRow]:
+        """The latest runs, newest first (by when they ran)."""
+        rows = self.store.read(
+            """SELECT invocation_id, started_at, finished_at, as_of, n_pass, n_warn, n_fail, n_error, n_skipped, exit_code
+               FROM {s}runs ORDER BY started_at DESC LIMIT ?""", (limit,))
+        return [RunRow(r[0], _utc(r[1]), _utc(r[2]), _utc(r[3]),
+                       dict(zip(("pass", "warn", "fail", "error", "skipped"), r[4:9])), r[9]) for r in rows]
+
+    def load_baseline(self, unique_id: str, profile_key: str, *, pinned_only: bool = False) -> dict | None:
+        """The frozen reference profile for a drift test, or None (then compute it from the reference).
+
+        `profile_key` is the hash of the reference *definition* the profile was computed from
+        (relation, window, filter, binning options); the drift test stores it with the profile in
+        `details["profile_key"]` / `details["profile"]`, and every recorded run saves that pair.
+        Lookup order:
+          1. the latest *pinned* profile of `unique_id` (`sqlmon baseline --monitor ...`) whose
+             key equals `profile_key` -- a changed definition gives a new key, so an outdated pin
+             is never used;
+          2. unless `pinned_only`, the latest saved profile with this key (a cache across
+             processes: a fixed reference window is profiled once). Use `pinned_only=True` when
+             the key does not pin down the data (e.g. a rolling `previous:` window).
+        """
+        # Every drift test asks for its pin on every run: the pinned profiles (few; `sqlmon
+        # baseline` writes them) are read once per reader in one query, not once per test.
+        if self._pins is None:
+            self._pins = {}
+            for uid, key, profile in self.store.read(
+                    "SELECT unique_id, profile_key, profile FROM {s}baselines WHERE pinned ORDER BY created_at DESC"):
+                self._pins.setdefault((uid, key), profile)      # the latest pin of each key
+        if (unique_id, str(profile_key)) in self._pins or pinned_only:
+            text = self._pins.get((unique_id, str(profile_key)))
+        else:
+            text = self._latest_run_baselines().get((unique_id, str(profile_key)))
+            if text is None:            # saved by an earlier run (or never): this test's own lookup
+                rows = self.store.read(
+                    """SELECT profile FROM {s}baselines WHERE unique_id = ? AND profile_key = ? AND NOT pinned
+                       ORDER BY created_at DESC LIMIT 1""", (unique_id, str(profile_key)))
+                text = rows[0][0] if rows else None
+        return json.loads(text) if text else None
+
+    def _latest_run_baselines(self) -> dict[tuple[str, str], str]:
+        """The baselines the latest run saved, read once: every run saves the baselines of the
+        drift tests it ran, so a new process finds most of its own there, in one query instead of
+        one per test (a key found here is the latest with that key: nothing is newer)."""
+        if self._recent is None:
+            self._recent = {}
+            for uid, key, profile in self.store.read(
+                    """SELECT unique_id, profile_key, profile FROM {s}baselines WHERE NOT pinned AND invocation_id =
+                         (SELECT invocation_id FROM {s}baselines WHERE NOT pinned ORDER BY created_at DESC LIMIT 1)"""):
+                self._recent.setdefault((uid, key), profile)
+        return self._recent
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class History(HistoryReader):
+    """The reader plus the two writes: `record` a run, `pin_baseline` a run's profiles."""
+
+    def __init__(self, store: Store, project_name: str, write: bool):
+        super().__init__(store)
+        self.project_name = project_name
+        self.write = write
+
+    def record(self, rr: RunResult) -> None:
+        """Append the run (runs, results, measurements, baselines) in one transaction."""
+        if self.write:
+            self._pins = self._recent = None
+            self.store.write_run(run_rows(rr, self.project_name))
+
+    def pin_baseline(self, monitor: str, invocation_id: str | None = None) -> tuple[str, list[str]]:
+        """Pin the reference profiles that run `invocation_id` (default: the latest with any) saved
+        for `monitor`; returns (run id, pinned unique ids). One transaction, append-only."""
+        if invocation_id is None:
+            got = self.store.read("""SELECT invocation_id FROM {s}baselines WHERE monitor = ? AND NOT pinned
+                                     ORDER BY created_at DESC LIMIT 1""", (monitor,))
+            if not got:
+                known = [r[0] for r in self.store.read("SELECT DISTINCT monitor FROM {s}baselines")]
+                raise ConfigError(f"no reference profiles recorded for monitor '{monitor}' in {self.describe()}",
+                                  hint=did_you_mean(monitor, known) or
+                                  "profiles come from drift tests: run `sqlmon run` with a drift test first")
+            invocation_id = got[0][0]
+        rows = self.store.read("""SELECT monitor, unique_id, profile_key, profile FROM {s}baselines
+                                  WHERE monitor = ? AND invocation_id = ? AND NOT pinned""", (monitor, invocation_id))
+        if not rows:
+            runs = [r[0] for r in self.store.read("SELECT DISTINCT invocation_id FROM {s}baselines WHERE monitor = ?",
+                                                  (monitor,))]
+            raise ConfigError(f"run '{invocation_id}' saved no reference profiles for monitor '{monitor}'",
+                              hint=did_you_mean(invocation_id, runs) or "omit --run to pin the latest run's profiles")
+        now = naive_utc(datetime.now(timezone.utc))
+        self._pins = None
+        self.store.write_run({"baselines": [(m, u, k, p, True, invocation_id, now) for m, u, k, p in rows]})
+        return invocation_id, sorted(r[1] for r in rows)
+
+
+def _segment(segment: Any) -> str:
+    return "" if segment is None else json.dumps(segment, sort_keys=True)
+
+
+__all__ = ["History", "HistoryReader", "RunRow", "SeriesPoint"]

@@ -1,0 +1,213 @@
+"""The history tables: columns, forward migrations, analysis views, and a run turned into rows.
+
+One definition serves every backend. Columns are data (name, DuckDB type); DDL and views are
+written once in DuckDB SQL and transpiled by sqlglot to the backend's dialect (Postgres), so no
+backend carries its own copy of the schema. All times are naive UTC.
+
+Tables (append-only; one run = rows in all four, written in one transaction):
+  runs          one row per run (invocation)
+  results       one row per test per run (status, metric, thresholds, message, details JSON)
+  measurements  every number in a result's details, flattened (name = key path), plus histogram
+                bins (name 'histogram', `bin` = bin label, one row per window)
+  baselines     reference profiles (drift): saved with every run, pinned by `sqlmon baseline`
+Views (analysis from SQL, e.g. Grafana / Metabase):
+  sqlmon_latest_status            the latest result of every test (latest `as_of`, then latest run)
+  sqlmon_failures_by_monitor_day  per monitor and day (of `as_of`): runs, tests, warn/fail/error counts
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import sqlglot
+
+from sqlmon.version import __version__
+from sqlmon.results import clean
+
+if TYPE_CHECKING:
+    from sqlmon.results import RunResult
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "runs": [
+        ("invocation_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"),
+        ("as_of", "TIMESTAMP"), ("project", "VARCHAR"), ("target", "VARCHAR"), ("adapter", "VARCHAR"),
+        ("n_pass", "INTEGER"), ("n_warn", "INTEGER"), ("n_fail", "INTEGER"), ("n_error", "INTEGER"),
+        ("n_skipped", "INTEGER"), ("exit_code", "INTEGER"), ("sqlmon_version", "VARCHAR"),
+    ],
+    "results": [
+        ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("unique_id", "VARCHAR"), ("monitor", "VARCHAR"),
+        ("column_name", "VARCHAR"), ("test_type", "VARCHAR"), ("name", "VARCHAR"), ("status", "VARCHAR"),
+        ("severity", "VARCHAR"), ("metric", "DOUBLE"), ("warn_if", "VARCHAR"), ("error_if", "VARCHAR"),
+        ("message", "VARCHAR"), ("details", "VARCHAR"), ("window_start", "TIMESTAMP"),
+        ("window_end", "TIMESTAMP"), ("reference_start", "TIMESTAMP"), ("reference_end", "TIMESTAMP"),
+        ("segment", "VARCHAR"), ("tags", "VARCHAR"),
+    ],
+    "measurements": [
+        ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("unique_id", "VARCHAR"), ("name", "VARCHAR"),
+        ("window_name", "VARCHAR"), ("segment", "VARCHAR"), ("bin", "VARCHAR"), ("value", "DOUBLE"),
+    ],
+    "baselines": [
+        ("monitor", "VARCHAR"), ("unique_id", "VARCHAR"), ("profile_key", "VARCHAR"), ("profile", "VARCHAR"),
+        ("pinned", "BOOLEAN"), ("invocation_id", "VARCHAR"), ("created_at", "TIMESTAMP"),
+    ],
+}
+
+VERSION_TABLE = "sqlmon_schema_version"
+
+_VIEWS = {
+    "sqlmon_latest_status": """
+        SELECT unique_id, monitor, column_name, test_type, status, metric, warn_if, error_if, message,
+               as_of, invocation_id, finished_at
+        FROM (SELECT r.*, u.finished_at,
+                     ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.segment
+                                        ORDER BY r.as_of DESC, u.finished_at DESC) AS rn
+              FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id) AS t
+        WHERE rn = 1""",
+    "sqlmon_failures_by_monitor_day": """
+        SELECT CAST(as_of AS DATE) AS day, monitor,
+               COUNT(DISTINCT invocation_id) AS runs,
+               COUNT(*) AS results,
+               SUM(CASE WHEN status = 'warn' THEN 1 ELSE 0 END) AS warn,
+               SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END) AS fail,
+               SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS error
+        FROM {s}results
+        GROUP BY CAST(as_of AS DATE), monitor""",
+}
+
+
+def _create_table(name: str) -> str:
+    cols = ", ".join(f"{c} {t}" for c, t in TABLES[name])
+    return f"CREATE TABLE IF NOT EXISTS {{s}}{name} ({cols})"
+
+
+# Forward migrations: MIGRATIONS[i] brings a store from version i to i + 1. Never edit a shipped
+# entry; append a new one (ALTER TABLE ... ADD COLUMN, CREATE VIEW ...). DuckDB SQL, `{s}` = schema.
+MIGRATIONS: list[list[str]] = [
+    [*(_create_table(t) for t in TABLES),
+     *(f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _VIEWS.items())],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def version_table_ddl() -> str:
+    return f"CREATE TABLE IF NOT EXISTS {{s}}{VERSION_TABLE} (version INTEGER, applied_at TIMESTAMP, sqlmon_version VARCHAR)"
+
+
+CANONICAL_DIALECT = "duckdb"      # the statements above are written in DuckDB's SQL
+
+
+def statements(sqls: list[str], dialect: str, schema_prefix: str = "") -> list[str]:
+    """Canonical (DuckDB) statements in `dialect`, tables prefixed with `schema_prefix`."""
+    return [_transpile(sql, dialect, schema_prefix) for sql in sqls]
+
+
+@functools.lru_cache(maxsize=512)
+def _transpile(sql: str, dialect: str, schema_prefix: str) -> str:
+    # The same few statements run every run (and 30 times in a backfill): parse each once, and
+    # not at all for a store that speaks the canonical dialect (parsing them cost ~0.3 s a process).
+    text = sql.replace("{s}", schema_prefix)
+    if dialect == CANONICAL_DIALECT:
+        return text
+    return sqlglot.transpile(text, read=CANONICAL_DIALECT, write=dialect)[0]
+
+
+# --- a run as rows ------------------------------------------------------------------------------
+
+def naive_utc(value: Any) -> datetime | None:
+    """Aware datetime or ISO text -> naive UTC (the stored form)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(clean(value), sort_keys=True)
+
+
+MAX_MEASUREMENTS = 5000      # per result: details are summaries, not data; a cap keeps a runaway small
+
+
+def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
+    """Everything a run writes, by table, as tuples in `TABLES` column order."""
+    counts = rr.by_status()
+    as_of = naive_utc(rr.as_of)
+    rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
+    rows["runs"].append((rr.invocation_id, naive_utc(rr.started_at), naive_utc(rr.finished_at), as_of, project,
+                         rr.target, rr.adapter, counts["pass"], counts["warn"], counts["fail"], counts["error"],
+                         counts["skipped"], rr.exit_code, __version__))
+    for r in rr.results:
+        details = dict(r.details or {})
+        profile = details.pop("profile", None)
+        # dataset_drift: one baseline per column (each keyed by its column's definition key)
+        per_column = details.pop("profiles", None) or []
+        cur, ref = (r.windows or {}).get("current") or {}, (r.windows or {}).get("reference") or {}
+        segment = _json(r.segment)
+        metric = r.metric if r.metric is not None and math.isfinite(r.metric) else None
+        rows["results"].append((
+            rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, r.status, r.severity,
+            metric, r.warn_if, r.error_if, r.message, _json(details), naive_utc(cur.get("start")),
+            naive_utc(cur.get("end")), naive_utc(ref.get("start")), naive_utc(ref.get("end")), segment,
+            _json(list(r.tags))))
+        for n, (name, window, bin_, value) in enumerate(measurements(details)):
+            if n >= MAX_MEASUREMENTS:
+                break
+            rows["measurements"].append((rr.invocation_id, as_of, r.unique_id, name, window, segment, bin_, value))
+        saved = [(details.get("profile_key"), profile)] + [(b.get("profile_key"), b.get("profile")) for b in per_column]
+        for key, prof in saved:
+            if isinstance(prof, dict) and key:
+                rows["baselines"].append((r.monitor, r.unique_id, str(key), _json(prof), False,
+                                          rr.invocation_id, naive_utc(rr.finished_at)))
+    return rows
+
+
+WINDOWS = ("current", "reference")
+
+
+def measurements(details: dict[str, Any]) -> Iterator[tuple[str, str, str | None, float]]:
+    """(name, window, bin, value) for every finite number in `details`, and each histogram bin.
+
+    The window is the first path part naming one (`current`, `reference_details`, ...), else
+    `current`. `details["histogram"] = {"bins": [...], "reference": [...], "current": [...]}`
+    becomes one row per bin and window under the name `histogram`.
+
+    >>> list(measurements({"rows": 3, "current_details": {"rows": 4}, "ok": True, "note": "x"}))
+    [('rows', 'current', None, 3.0), ('current_details.rows', 'current', None, 4.0)]
+    >>> list(measurements({"histogram": {"bins": ["a", "b"], "current": [1, 2]}}))
+    [('histogram', 'current', 'a', 1.0), ('histogram', 'current', 'b', 2.0)]
+    """
+    hist = details.get("histogram")
+    if isinstance(hist, dict) and isinstance(hist.get("bins"), list):
+        for window in WINDOWS:
+            counts = hist.get(window)
+            if isinstance(counts, list):
+                for label, value in zip(hist["bins"], counts):
+                    if _finite(value):
+                        yield "histogram", window, str(label), float(value)
+    for path, value in _flatten(details, ()):
+        if path[0] in ("histogram", "profile", "profiles"):
+            continue
+        window = next((w for p in path for w in WINDOWS if str(p).startswith(w)), "current")
+        yield ".".join(map(str, path)), window, None, float(value)
+
+
+def _flatten(value: Any, path: tuple) -> Iterator[tuple[tuple, float]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _flatten(v, (*path, k))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _flatten(v, (*path, i))
+    elif _finite(value) and path:
+        yield path, value
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,98 @@
+"""Compile step: from a selected monitor and the warehouse schema to one TestContext per test.
+
+Resolves windows, parses every `where:` once, checks column names (with "did you mean"), and
+builds the current / reference scopes. A problem in one test becomes that test's `error` result;
+a problem with the monitor's relation errors all of its tests. Nothing is executed here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmon.columns import DATE, ColumnInfo
+from sqlmon.adapters.base import Adapter
+from sqlmon.errors import CompileError, SqlmonError, did_you_mean
+from sqlmon.results import Result
+from sqlmon.judge.evaluate import base_result
+from sqlmon.requests import Scope
+from sqlmon.config.project import Monitor, Project
+from sqlmon.render import Macros
+from sqlmon.session import Session
+from sqlmon.config.specs import TestSpec
+from sqlmon.sql import and_all, check_columns, parse_condition, parse_relation, time_filter
+from sqlmon.testtypes.base import TestContext, TestType
+from sqlmon.config.windows import Window, resolve_windows
+
+
+@dataclass
+class Prepared:
+    test: TestSpec
+    test_type: TestType | None = None
+    ctx: TestContext | None = None
+    error: Result | None = None
+
+
+def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, where: str) -> Scope:
+    table = parse_relation(window.relation, dialect, where)
+    conds = []
+    for text in window.where:
+        cond = parse_condition(text, dialect, where)
+        check_columns(cond, [c.name for c in columns.values()], where, f"where {text!r}")
+        conds.append(cond)
+    if window.timestamp and (window.start or window.end):
+        ts = columns.get(window.timestamp.lower())
+        if ts is None:
+            raise CompileError(f"unknown timestamp column '{window.timestamp}' in {window.relation}", where=where,
+                               hint=did_you_mean(window.timestamp, [c.name for c in columns.values()]))
+        conds.append(time_filter(ts.name, window.start, window.end, ts.kind == DATE))
+    return Scope(table, and_all(conds))
+
+
+def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], adapter: Adapter,
+                    macros: Macros, test_types: dict[str, type[TestType]], as_of: datetime,
+                    history: Any = None, session: Session | None = None) -> list[Prepared]:
+    dialect = project.spec.sql_dialect
+    try:
+        columns = _schema(adapter, monitor.spec.relation, dialect, monitor.location)
+        current_w, reference_w = resolve_windows(monitor.spec, as_of, monitor.location)
+        current = window_scope(current_w, columns, dialect, monitor.location)
+        reference, signal, ref_cols = None, None, None
+        if reference_w is not None:
+            # The warehouse's identity plus the relation's change signal: cached baselines never
+            # cross targets (dev/prod) and are dropped when the reference data changes.
+            change = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
+            signal = f"{adapter.describe()}|{change or ''}"
+            ref_cols = columns if reference_w.relation == monitor.spec.relation else \
+                _schema(adapter, reference_w.relation, dialect, monitor.location)
+            reference = window_scope(reference_w, ref_cols, dialect, monitor.location)
+    except SqlmonError as err:
+        return [Prepared(t, error=base_result(t, "error", str(err))) for t in tests]
+    windows = {"current": current_w, **({"reference": reference_w} if reference_w else {})}
+    memo: dict = {}
+    out = []
+    for test in tests:
+        try:
+            column = None
+            if test.column is not None:
+                column = columns.get(test.column.lower())
+                if column is None:
+                    raise CompileError(f"unknown column '{test.column}' in {monitor.spec.relation}",
+                                       where=test.location, hint=did_you_mean(test.column, [c.name for c in columns.values()]))
+            extra = None
+            if test.where:
+                extra = parse_condition(test.where, dialect, test.location)
+                check_columns(extra, [c.name for c in columns.values()], test.location, f"where {test.where!r}")
+            ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
+                              reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
+                              reference_signal=signal, reference_columns=ref_cols, history=history,
+                              samples=adapter.samples, memo=memo, session=session)
+            out.append(Prepared(test, test_types[test.test_type](), ctx))
+        except SqlmonError as err:
+            out.append(Prepared(test, error=base_result(test, "error", str(err))))
+    return out
+
+
+def _schema(adapter: Adapter, relation: str, dialect: str, where: str) -> dict[str, ColumnInfo]:
+    table = parse_relation(relation, dialect, where)
+    return {c.name.lower(): c for c in adapter.columns(table)}

@@ -1,0 +1,117 @@
+"""What a run produces: a test's `Outcome` (before thresholds), its `Result` (after), the
+statuses and their order, the `RunResult` of a run and its exit code.
+
+Imported by every part (test types, the executor, history, reports, the CLI), so it imports
+nothing of sqlmon's: plain values only.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+STATUSES = ("pass", "warn", "fail", "error", "skipped")
+RANK = {"error": 0, "fail": 1, "warn": 2, "skipped": 3, "pass": 4}
+
+
+@dataclass
+class Result:
+    unique_id: str
+    monitor: str
+    column: str | None
+    test_type: str
+    name: str
+    status: str
+    severity: str
+    metric: float | None
+    warn_if: str | None
+    error_if: str | None
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+    windows: dict[str, Any] = field(default_factory=dict)
+    segment: dict[str, Any] | None = None
+    timing: float = 0.0
+    tags: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    location: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``clean(dataclasses.asdict(self))`` in one pass: asdict deep-copies every value before
+        `clean` builds new containers anyway (a third of writing run_results.json)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass
+class Outcome:
+    """What a test type concludes from its answers, before thresholds are applied."""
+
+    metric: float | None
+    details: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    status: str | None = None        # `skipped` / `error`: could not be judged (e.g. not enough rows)
+    judged: bool = True              # False: informational, thresholds not applied
+    verdict: bool | None = None      # the test type's own rule (drift's two gates): True = breached
+
+
+@dataclass
+class RunResult:
+    invocation_id: str
+    as_of: datetime
+    target: str
+    adapter: str
+    started_at: datetime
+    finished_at: datetime
+    results: list[Result]
+    queries: list[Any] = field(default_factory=list)   # sqlmon.execute.Executed
+    fail_on: str = "fail"
+    project: Any = None     # sqlmon.config.project.Project
+    warnings: list[str] = field(default_factory=list)     # e.g. a notification that could not be sent
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.results, self.fail_on)
+
+    def by_status(self) -> dict[str, int]:
+        out = {s: 0 for s in RANK}
+        for r in self.results:
+            out[r.status] += 1
+        return out
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe: NaN/inf -> None, tuples -> lists, datetimes -> ISO text, numpy -> Python."""
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):       # numpy scalars
+        return clean(value.item())
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """What ``clean`` makes of what ``dataclasses.asdict`` makes of `value` (nested dataclasses
+    become dicts of their fields; everything else as `clean` has it), without the copies."""
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return clean(value)
+
+
+def exit_code(results: list[Result], fail_on: str = "fail") -> int:
+    statuses = {r.status for r in results}
+    if "error" in statuses:
+        return 2
+    if "fail" in statuses or (fail_on == "warn" and "warn" in statuses):
+        return 1
+    return 0
