@@ -1,4 +1,4 @@
-"""The few exception classes sqlmon raises, each carrying where, what and how to fix.
+"""The few exception classes sqlmon raises, each carrying its location, what and how to fix.
 
 Every user-facing failure is one of these; the CLI prints ``str(err)`` and exits 2, so the
 message must stand on its own: ``<file>:<line> (<yaml key path>): <what>. Fix: <how>``.
@@ -12,14 +12,14 @@ from collections.abc import Iterable
 class SqlmonError(Exception):
     """Base class: a problem the user can fix (never a bug in sqlmon)."""
 
-    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
         self.message = message
-        self.where = where
+        self.location = location
         self.hint = hint
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
             text += f"\n  Fix: {self.hint}"
         return text

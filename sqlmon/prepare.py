@@ -33,17 +33,17 @@ class Prepared:
     error: Result | None = None
 
 
-def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, where: str) -> Scope:
-    table = parse_relation(window.relation, dialect, where)
+def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, location: str) -> Scope:
+    table = parse_relation(window.relation, dialect, location)
     conds = []
     for text in window.where:
-        cond = parse_condition(text, dialect, where)
-        check_columns(cond, [c.name for c in columns.values()], where, f"where {text!r}")
+        cond = parse_condition(text, dialect, location)
+        check_columns(cond, [c.name for c in columns.values()], location, f"where {text!r}")
         conds.append(cond)
     if window.timestamp and (window.start or window.end):
         ts = columns.get(window.timestamp.lower())
         if ts is None:
-            raise CompileError(f"unknown timestamp column '{window.timestamp}' in {window.relation}", where=where,
+            raise CompileError(f"unknown timestamp column '{window.timestamp}' in {window.relation}", location=location,
                                hint=did_you_mean(window.timestamp, [c.name for c in columns.values()]))
         conds.append(time_filter(ts.name, window.start, window.end, ts.kind == DATE))
     return Scope(table, and_all(conds))
@@ -78,7 +78,7 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
                 column = columns.get(test.column.lower())
                 if column is None:
                     raise CompileError(f"unknown column '{test.column}' in {monitor.spec.relation}",
-                                       where=test.location, hint=did_you_mean(test.column, [c.name for c in columns.values()]))
+                                       location=test.location, hint=did_you_mean(test.column, [c.name for c in columns.values()]))
             extra = None
             if test.where:
                 extra = parse_condition(test.where, dialect, test.location)
@@ -93,6 +93,6 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
     return out
 
 
-def _schema(adapter: Adapter, relation: str, dialect: str, where: str) -> dict[str, ColumnInfo]:
-    table = parse_relation(relation, dialect, where)
+def _schema(adapter: Adapter, relation: str, dialect: str, location: str) -> dict[str, ColumnInfo]:
+    table = parse_relation(relation, dialect, location)
     return {c.name.lower(): c for c in adapter.columns(table)}

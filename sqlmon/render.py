@@ -123,7 +123,7 @@ class Macros:
             try:
                 module = _template(self.env, text).make_module()
             except jinja2.TemplateSyntaxError as err:
-                raise CompileError(f"macro file does not parse: {err.message}", where=f"{f}:{err.lineno}") from None
+                raise CompileError(f"macro file does not parse: {err.message}", location=f"{f}:{err.lineno}") from None
             for name in _MACRO_DEF.findall(text):
                 self.modules[name] = getattr(module, name)
 
@@ -147,7 +147,7 @@ class Macros:
         raise CompileError(f"no macro '{name}' (looked for {self.adapter}__{name}, default__{name}, {name})",
                            hint=did_you_mean(name, self.modules) or "define it in the project's macros/ folder")
 
-    def render(self, name: str, where: str, **kwargs: Any) -> Rendered:
+    def render(self, name: str, location: str, **kwargs: Any) -> Rendered:
         """Render macro `name` (dispatched) with the keyword arguments it declares."""
         macro, dialect = self.resolve(name)
         previous, self._dialect = self._dialect, dialect
@@ -157,10 +157,10 @@ class Macros:
         try:
             text = str(fn(**kwargs))
         except jinja2.UndefinedError as err:
-            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}): {err.message}", where=where,
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}): {err.message}", location=location,
                                hint="check the test's parameters and the macro's arguments") from None
         except TypeError as err:
-            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) was called wrongly: {err}", where=where) from None
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) was called wrongly: {err}", location=location) from None
         finally:
             self._dialect = previous
         return Rendered(text.strip(), dialect, macro, self.sources.get(macro, "?"))

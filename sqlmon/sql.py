@@ -20,7 +20,7 @@ from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.errors import CompileError, did_you_mean
 
 
-def _parse(text: str, dialect: str, where: str, what: str) -> list[exp.Expression | None]:
+def _parse(text: str, dialect: str, location: str, what: str) -> list[exp.Expression | None]:
     try:
         return sqlglot.parse(text, read=dialect, error_level=ErrorLevel.RAISE)
     except ParseError as err:
@@ -31,37 +31,37 @@ def _parse(text: str, dialect: str, where: str, what: str) -> list[exp.Expressio
             src = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
             caret = f"\n    {src}\n    {' ' * max((col or 1) - 1, 0)}^"
         msg = info.get("description") or str(err).splitlines()[0]
-        raise CompileError(f"{what} does not parse ({dialect}): {msg}{caret}", where=where,
+        raise CompileError(f"{what} does not parse ({dialect}): {msg}{caret}", location=location,
                            hint="fix the SQL syntax near the caret") from None
 
 
-def parse_relation(text: str, dialect: str, where: str) -> exp.Table:
+def parse_relation(text: str, dialect: str, location: str) -> exp.Table:
     """`schema.table`, `"quoted name"`, or parquet.`/path/file.parquet` -> a Table node."""
     try:
         table = exp.to_table(text, dialect=dialect)
     except (ParseError, ValueError):
         table = None
     if not isinstance(table, exp.Table) or not table.name:
-        raise CompileError(f"relation '{text}' is not a table name", where=where,
+        raise CompileError(f"relation '{text}' is not a table name", location=location,
                            hint="write `relation: schema.table` (quote unusual names)")
     return table
 
 
-def parse_condition(text: str, dialect: str, where: str) -> exp.Expression:
+def parse_condition(text: str, dialect: str, location: str) -> exp.Expression:
     """A `where:`/`expression:` string: exactly one boolean expression, no statement."""
     if ";" in text.replace("';'", ""):
-        statements = [s for s in _parse(text, dialect, where, "condition") if s is not None]
+        statements = [s for s in _parse(text, dialect, location, "condition") if s is not None]
         if len(statements) != 1:
             raise CompileError(f"a condition must be one expression, found {len(statements)} statements: {text!r}",
-                               where=where, hint="remove the ';' and anything after it")
-    trees = _parse(f"SELECT 1 WHERE {text}", dialect, where, f"condition {text!r}")
+                               location=location, hint="remove the ';' and anything after it")
+    trees = _parse(f"SELECT 1 WHERE {text}", dialect, location, f"condition {text!r}")
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _extra(tree):
-        raise CompileError(f"a condition must be a single boolean expression: {text!r}", where=where,
+        raise CompileError(f"a condition must be a single boolean expression: {text!r}", location=location,
                            hint="write something like `country <> 'test' AND amount > 0`")
     cond = tree.args["where"].this
     if isinstance(cond, (exp.Select, exp.Union)) or cond.find(exp.Command, exp.Insert, exp.Delete, exp.Update, exp.Drop):
-        raise CompileError(f"a condition must be an expression, not a statement: {text!r}", where=where)
+        raise CompileError(f"a condition must be an expression, not a statement: {text!r}", location=location)
     return cond
 
 
@@ -70,25 +70,25 @@ def _extra(tree: exp.Select) -> list[str]:
     return [k for k, v in tree.args.items() if v not in (None, [], False) and k not in ("expressions", "where")]
 
 
-def parse_select_list(text: str, dialect: str, where: str) -> dict[str, exp.Expression]:
+def parse_select_list(text: str, dialect: str, location: str) -> dict[str, exp.Expression]:
     """A macro's `expr AS name, ...` output -> named expressions (the aggregates of a test)."""
-    trees = _parse(f"SELECT {text}", dialect, where, "macro output")
+    trees = _parse(f"SELECT {text}", dialect, location, "macro output")
     if len(trees) != 1 or not isinstance(trees[0], exp.Select) or trees[0].args.get("from_"):
-        raise CompileError("a measure macro must render a list of `<aggregate> AS <name>`", where=where)
+        raise CompileError("a measure macro must render a list of `<aggregate> AS <name>`", location=location)
     out: dict[str, exp.Expression] = {}
     for e in trees[0].expressions:
         if not isinstance(e, exp.Alias):
-            raise CompileError(f"measure '{e.sql(dialect)}' needs a name: write `... AS name`", where=where)
+            raise CompileError(f"measure '{e.sql(dialect)}' needs a name: write `... AS name`", location=location)
         out[e.alias] = e.this
     return out
 
 
-def parse_query(text: str, dialect: str, where: str, what: str = "query") -> exp.Query:
+def parse_query(text: str, dialect: str, location: str, what: str = "query") -> exp.Query:
     """One SELECT (or WITH/UNION) statement."""
-    trees = [t for t in _parse(text, dialect, where, what) if t is not None]
+    trees = [t for t in _parse(text, dialect, location, what) if t is not None]
     if len(trees) != 1 or not isinstance(trees[0], exp.Query):
         raise CompileError(f"{what} must be exactly one SELECT statement (found {len(trees)} statements)",
-                           where=where, hint="remove extra statements and trailing ';'")
+                           location=location, hint="remove extra statements and trailing ';'")
     return trees[0]
 
 
@@ -97,13 +97,13 @@ def is_select_statement(text: str) -> bool:
     return head.startswith("select") or head.startswith("with")
 
 
-def check_columns(tree: exp.Expression, columns: Iterable[str], where: str, what: str) -> None:
+def check_columns(tree: exp.Expression, columns: Iterable[str], location: str, what: str) -> None:
     """Every unqualified/qualified column name must exist in `columns` (case-insensitive)."""
     known = {c.lower(): c for c in columns}
     for col in tree.find_all(exp.Column):
         name = col.name
         if name and name.lower() not in known and not isinstance(col.this, exp.Star):
-            raise CompileError(f"unknown column '{name}' in {what}", where=where,
+            raise CompileError(f"unknown column '{name}' in {what}", location=location,
                                hint=did_you_mean(name, known.values()) or f"columns: {', '.join(list(known.values())[:20])}")
 
 

@@ -31,7 +31,7 @@ def test_threshold_grammar(text, op, value):
 @pytest.mark.parametrize("bad", ["1%", "> ", ">> 1", "> 1 lightyear", "=> 1", "> one", 5, None, True])
 def test_threshold_errors(bad):
     with pytest.raises(ConfigError) as err:
-        parse_threshold(bad, where="f.yml:3")
+        parse_threshold(bad, location="f.yml:3")
     assert "f.yml:3" in str(err.value) and "Fix:" in str(err.value)
 
 
@@ -136,7 +136,7 @@ def test_yaml_fast_loader_matches_the_pure_one():
     with pytest.raises(yaml.MarkedYAMLError) as pure_err:
         yaml.load("a: 1\nb: [1, 2\nc: 3\n", Loader=yamlio._Loader)  # noqa: S506
     assert err.value.message == f"malformed YAML: {pure_err.value.problem}"
-    assert err.value.where == f"f.yml:{pure_err.value.problem_mark.line + 1}"
+    assert err.value.location == f"f.yml:{pure_err.value.problem_mark.line + 1}"
 
 
 def test_sql_validation():

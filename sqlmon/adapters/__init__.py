@@ -19,16 +19,16 @@ ADAPTERS: dict[str, str] = {
 COMPILE_ONLY = ("snowflake", "bigquery", "trino", "databricks")
 
 
-def adapter_class(name: str, where: str | None = None) -> type[Adapter]:
+def adapter_class(name: str, location: str | None = None) -> type[Adapter]:
     if name not in ADAPTERS:
-        raise ConfigError(f"unknown target type '{name}'", where=where,
+        raise ConfigError(f"unknown target type '{name}'", location=location,
                           hint=did_you_mean(name, ADAPTERS) or f"use one of: {', '.join(ADAPTERS)}")
     module, cls = ADAPTERS[name].split(":")
     return getattr(importlib.import_module(module), cls)
 
 
-def make_adapter(target: dict[str, Any], where: str | None = None) -> Adapter:
-    return adapter_class(str(target.get("type", "")), where)(target)
+def make_adapter(target: dict[str, Any], location: str | None = None) -> Adapter:
+    return adapter_class(str(target.get("type", "")), location)(target)
 
 
 __all__ = ["ADAPTERS", "COMPILE_ONLY", "Adapter", "ColumnInfo", "adapter_class", "make_adapter"]

@@ -202,11 +202,11 @@ class PostgresAdapter(Adapter):
                 pass
 
     def describe(self) -> str:
-        where = f"{self._where()}/{self.target.get('dbname') or self.target.get('database') or ''}"
+        location = f"{self._where()}/{self.target.get('dbname') or self.target.get('database') or ''}"
         if self.conn is not None:
             v = self.conn.info.server_version
-            return f"postgres {v // 10000}.{v % 10000} at {where} (read-only)"
-        return f"postgres at {where}"
+            return f"postgres {v // 10000}.{v % 10000} at {location} (read-only)"
+        return f"postgres at {location}"
 
 
 def _kind(base_type: str, category: str) -> str:
@@ -229,7 +229,7 @@ def _first_line(err: Exception) -> str:
     return text.strip().splitlines()[0]
 
 
-def _connect_hint(message: str, where: str) -> str:
+def _connect_hint(message: str, location: str) -> str:
     m = message.lower()
     if "password authentication failed" in m or "no password supplied" in m:
         return "check `user:` and `password:` in profiles.yml (or PGPASSWORD / ~/.pgpass)"
@@ -239,7 +239,7 @@ def _connect_hint(message: str, where: str) -> str:
         return "check `user:` in profiles.yml"
     if "ssl" in m:
         return "check `sslmode:` in profiles.yml (e.g. require, or disable for a local server)"
-    return (f"is a PostgreSQL server running and reachable at {where}? "
+    return (f"is a PostgreSQL server running and reachable at {location}? "
             f"Check `host:`/`port:` in profiles.yml; `pg_isready -h HOST -p PORT` tests it")
 
 

@@ -144,8 +144,8 @@ class SparkAdapter(Adapter):
 
     def describe(self) -> str:
         version = self.spark.version if self.spark is not None else "?"
-        where = _SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]")
-        return f"spark {version} ({where})"
+        location = _SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]")
+        return f"spark {version} ({location})"
 
 
 # --- the shared session -----------------------------------------------------------------
@@ -238,9 +238,9 @@ def _start_session(target: dict[str, Any]):
             session = builder.getOrCreate()
             version = session.version      # Spark Connect connects lazily: fail here, not later
     except _spark_errors() as err:
-        where = f"Spark Connect server {origin}" if remote else f"Spark ({origin})"
+        location = f"Spark Connect server {origin}" if remote else f"Spark ({origin})"
         raise WarehouseError(
-            f"cannot start or reach {where}: {_first_line(err)}",
+            f"cannot start or reach {location}: {_first_line(err)}",
             hint=("is the Spark Connect server running and reachable? check `remote:` in profiles.yml"
                   if remote else "check `master:` and `spark_conf:`; Java 17 must be installed")) from None
     del version

@@ -108,18 +108,18 @@ def load_target(root: Path, profile_name: str, target: str | None, profiles_dir:
                           hint="create profiles.yml in the project, or pass --profiles-dir / set SQLMON_PROFILES_DIR")
     raw = load_yaml(path) or {}
     if profile_name not in raw:
-        raise ConfigError(f"profile '{profile_name}' not found in {path}", where=f"{path}:1",
+        raise ConfigError(f"profile '{profile_name}' not found in {path}", location=f"{path}:1",
                           hint=did_you_mean(profile_name, raw) or "set `profile:` in sqlmon_project.yml to a profile in profiles.yml")
     profile = raw[profile_name] or {}
     outputs = profile.get("outputs") or {}
     name = target or os.environ.get("SQLMON_TARGET") or profile.get("target") or "dev"
     if name not in outputs:
         line = locate(raw, (profile_name, "outputs"))
-        raise ConfigError(f"target '{name}' not found in profile '{profile_name}'", where=f"{path}:{line}",
+        raise ConfigError(f"target '{name}' not found in profile '{profile_name}'", location=f"{path}:{line}",
                           hint=did_you_mean(name, outputs) or f"targets here: {', '.join(outputs) or 'none'}")
     cfg = dict(render_value(outputs[name], context, f"{path}:{locate(raw, (profile_name, 'outputs', name))}"))
     if "type" not in cfg:
-        raise ConfigError(f"target '{name}' has no `type:`", where=f"{path}:{locate(raw, (profile_name, 'outputs', name))}",
+        raise ConfigError(f"target '{name}' has no `type:`", location=f"{path}:{locate(raw, (profile_name, 'outputs', name))}",
                           hint="add `type: duckdb` (or postgres, spark)")
     cfg["project_dir"] = str(root)     # adapters resolve relative file paths against it
     return name, cfg
@@ -149,7 +149,7 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
     out = []
     for i, mon in enumerate(parsed.monitors):
         base = ("monitors", i)
-        where = f"{source}:{locate(raw, base)}"
+        location = f"{source}:{locate(raw, base)}"
         tests = []
         for j, entry in enumerate(mon.tests):
             tests.append(build_test(entry, mon, None, project, test_types, source, raw, base + ("tests", j)))
@@ -158,7 +158,7 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
                 tests.append(build_test(entry, mon, col.name, project, test_types, source, raw,
                                         base + ("columns", c, "tests", j)))
         _check_unique_ids(tests)
-        out.append(Monitor(mon, where, tuple(t for t in tests if t.enabled)))
+        out.append(Monitor(mon, location, tuple(t for t in tests if t.enabled)))
     return out
 
 
@@ -172,10 +172,10 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
     Parameters cascade key by key. Thresholds cascade as a pair: the most specific level that sets
     `warn_if` or `error_if` sets both, so a test's own `warn_if` never inherits a stricter `error_if`.
     """
-    where = f"{source}:{locate(root, path)}"
-    test_type, body = split_entry(entry, where)
+    location = f"{source}:{locate(root, path)}"
+    test_type, body = split_entry(entry, location)
     if test_type not in test_types:
-        raise ConfigError(f"unknown test type '{test_type}'", where=where,
+        raise ConfigError(f"unknown test type '{test_type}'", location=location,
                           hint=did_you_mean(test_type, test_types) or "see `sqlmon ls --test-types` for the list")
     tt = test_types[test_type]
     levels = [project.defaults.get(test_type, {}), monitor.defaults.get(test_type, {}), body]
@@ -189,10 +189,10 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
         merged.update(level)
     common = {k: merged.pop(k) for k in list(merged) if k in COMMON_KEYS}
     entry_path = path + ((test_type,) if isinstance(entry, dict) else ())
-    spec = validate(TestSpec, {"test_type": test_type, "params": merged, **common, "location": where},
+    spec = validate(TestSpec, {"test_type": test_type, "params": merged, **common, "location": location},
                     source, root, entry_path)
-    spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, where, source, root, entry_path)})
-    return spec.model_copy(update={"location": where, "column": column,
+    spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, location, source, root, entry_path)})
+    return spec.model_copy(update={"location": location, "column": column,
                                    "unique_id": f"{monitor.name}.{column or '_'}.{spec.name or test_type}",
                                    "monitor": monitor.name})
 
@@ -211,5 +211,5 @@ def _check_unique(items: list[Any], key: Any, what: str, hint: str) -> None:
     for item in items:
         k = key(item)
         if k in seen:
-            raise ConfigError(f"{what} '{k}' (the other is at {seen[k].location})", where=item.location, hint=hint)
+            raise ConfigError(f"{what} '{k}' (the other is at {seen[k].location})", location=item.location, hint=hint)
         seen[k] = item

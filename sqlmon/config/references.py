@@ -39,12 +39,12 @@ def resolve_reference(ref: str, test: TestSpec, ids: Iterable[str]) -> str:
         found = same_column or table_level or mine
     found = [i for i in found if i != test.unique_id]
     if len(found) > 1:
-        raise ConfigError(f"`of: {ref}` matches several tests: {', '.join(found)}", where=test.location,
+        raise ConfigError(f"`of: {ref}` matches several tests: {', '.join(found)}", location=test.location,
                           hint="write the test's unique_id (monitor.column.name) or `column.name`")
     if not found:
         local = [i for i in ids if i.startswith(f"{test.monitor}.") and i != test.unique_id]
         choices = [*local, *(i.split(".", 2)[2] for i in local), *(i.split(".", 1)[1] for i in local), *ids]
-        raise ConfigError(f"`of: {ref}` names no test", where=test.location,
+        raise ConfigError(f"`of: {ref}` names no test", location=test.location,
                           hint=did_you_mean(ref, choices) or
                           f"name a test of monitor '{test.monitor}': {', '.join(local) or 'it has none'}")
     return found[0]
@@ -64,7 +64,7 @@ def with_references(selection: list[tuple[Monitor, list[TestSpec]]], monitors: l
                 uid = resolve_reference(ref, t, all_ids)
                 if getattr(types[by_id[uid][1].test_type], "phase", 0) >= getattr(tt, "phase", 0):
                     raise ConfigError(f"`of: {ref}` names a {by_id[uid][1].test_type} test, which runs in the same "
-                                      f"phase as this {t.test_type} test", where=t.location,
+                                      f"phase as this {t.test_type} test", location=t.location,
                                       hint="point `of:` at a test that measures something (row_count, not_null, drift, ...)")
                 wanted.add(uid)
     if wanted == selected:

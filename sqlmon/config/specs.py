@@ -137,7 +137,7 @@ class TestSpec(Spec):
     unique_id: str = ""
 
 
-def split_entry(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
+def split_entry(raw: Any, location: str) -> tuple[str, dict[str, Any]]:
     """A bare name or a one-key mapping -> (test type, its mapping of keys)."""
     if isinstance(raw, str):
         return raw, {}
@@ -146,10 +146,10 @@ def split_entry(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
         if body is None:
             body = {}
         if not isinstance(body, dict):
-            raise ConfigError(f"test '{test_type}' takes a mapping of parameters, got {body!r}", where=where,
+            raise ConfigError(f"test '{test_type}' takes a mapping of parameters, got {body!r}", location=location,
                               hint=f"write `- {test_type}: {{error_if: \"> 0\"}}` or just `- {test_type}`")
         return str(test_type), dict(body)
-    raise ConfigError(f"a test entry is a name or a one-key mapping, got {raw!r}", where=where,
+    raise ConfigError(f"a test entry is a name or a one-key mapping, got {raw!r}", location=location,
                       hint="write `- not_null` or `- not_null: {error_if: \"> 1%\"}`")
 
 
@@ -164,20 +164,20 @@ def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tupl
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         full = base + loc
         line = locate(root if root is not None else raw, full)
-        where = f"{source}:{line}" if line else source
+        location = f"{source}:{line}" if line else source
         if full:
-            where += f" ({key_path(full)})"
+            location += f" ({key_path(full)})"
         if first["type"] == "extra_forbidden":
             key = loc[-1]
             allowed = _allowed_keys(model, loc[:-1])
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None)
-            raise ConfigError(f"unknown key '{key}'", where=where, hint=hint) from None
+            raise ConfigError(f"unknown key '{key}'", location=location, hint=hint) from None
         if first["type"] == "missing":
-            raise ConfigError(f"missing required key '{loc[-1]}'", where=where,
+            raise ConfigError(f"missing required key '{loc[-1]}'", location=location,
                               hint=f"add `{loc[-1]}:` here") from None
         value = first.get("input")
         shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
-        raise ConfigError(f"{first['msg']}{shown}", where=where) from None
+        raise ConfigError(f"{first['msg']}{shown}", location=location) from None
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:

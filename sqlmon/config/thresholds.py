@@ -38,12 +38,12 @@ def unit_seconds(unit: str) -> float | None:
     return UNITS.get(u)
 
 
-def parse_duration(text: str, where: str | None = None) -> float:
+def parse_duration(text: str, location: str | None = None) -> float:
     """`'6 hours'` -> 21600.0 seconds."""
     m = _DURATION.match(str(text))
     seconds = unit_seconds(m.group(2)) if m else None
     if not m or seconds is None:
-        raise ConfigError(f"bad duration '{text}'", where=where,
+        raise ConfigError(f"bad duration '{text}'", location=location,
                           hint="write '<number> <unit>' with unit in seconds, minutes, hours, days, weeks")
     return float(m.group(1)) * seconds
 
@@ -61,19 +61,19 @@ class Threshold:
         return self.text
 
 
-def parse_threshold(text: object, where: str | None = None) -> Threshold:
+def parse_threshold(text: object, location: str | None = None) -> Threshold:
     if isinstance(text, bool) or not isinstance(text, str):
         raise ConfigError(f"bad threshold {text!r}: a threshold is a string with an operator",
-                          where=where, hint=HOW + " (quote it in YAML)")
+                          location=location, hint=HOW + " (quote it in YAML)")
     m = _THRESHOLD.match(text)
     if not m:
-        raise ConfigError(f"bad threshold '{text}'", where=where, hint=HOW)
+        raise ConfigError(f"bad threshold '{text}'", location=location, hint=HOW)
     op, number, unit = m.group(1), float(m.group(2)), m.group(3)
     if unit == "%":
         number *= 0.01
     elif unit:
         seconds = unit_seconds(unit)
         if seconds is None:
-            raise ConfigError(f"bad threshold '{text}': unknown unit '{unit}'", where=where, hint=HOW)
+            raise ConfigError(f"bad threshold '{text}': unknown unit '{unit}'", location=location, hint=HOW)
         number *= seconds
     return Threshold(op, number, text.strip())

@@ -52,7 +52,7 @@ def make_context(variables: dict[str, Any]) -> dict[str, Any]:
 _ENV = environment()
 
 
-def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
+def render_value(value: Any, context: dict[str, Any], location: str) -> Any:
     """Render every string inside `value` (recursively); other scalars pass through."""
     if isinstance(value, str):
         if "{{" not in value and "{%" not in value:
@@ -60,9 +60,9 @@ def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
         try:
             out = _ENV.from_string(value).render(**context)
         except _Raise as err:
-            raise ConfigError(err.args[0], where=where, hint=err.args[1]) from None
+            raise ConfigError(err.args[0], location=location, hint=err.args[1]) from None
         except jinja2.TemplateError as err:
-            raise ConfigError(f"cannot render {value!r}: {err}", where=where) from None
+            raise ConfigError(f"cannot render {value!r}: {err}", location=location) from None
         return _coerce(out)
     if isinstance(value, dict):
         out_d = type(value)() if type(value) is not dict else {}
@@ -70,10 +70,10 @@ def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
             if hasattr(value, attr):
                 setattr(out_d, attr, getattr(value, attr))
         for k, v in value.items():
-            out_d[k] = render_value(v, context, where)
+            out_d[k] = render_value(v, context, location)
         return out_d
     if isinstance(value, list):
-        out_l = type(value)(render_value(v, context, where) for v in value)
+        out_l = type(value)(render_value(v, context, location) for v in value)
         for attr in ("line", "item_lines"):
             if hasattr(value, attr):
                 setattr(out_l, attr, getattr(value, attr))

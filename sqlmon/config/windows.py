@@ -31,7 +31,7 @@ class Window:
                 "end": self.end.isoformat() if self.end else None}
 
 
-def parse_instant(text: str | datetime, where: str | None = None) -> datetime:
+def parse_instant(text: str | datetime, location: str | None = None) -> datetime:
     """ISO date or timestamp -> aware UTC datetime (a date is its midnight UTC)."""
     if isinstance(text, datetime):
         value = text
@@ -39,23 +39,23 @@ def parse_instant(text: str | datetime, where: str | None = None) -> datetime:
         try:
             value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
         except ValueError:
-            raise ConfigError(f"bad date/time '{text}'", where=where,
+            raise ConfigError(f"bad date/time '{text}'", location=location,
                               hint="use ISO format: 2024-01-31 or 2024-01-31T06:00:00") from None
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
 
 
-def resolve_windows(monitor: MonitorSpec, as_of: datetime, where: str) -> tuple[Window, Window | None]:
-    current = _resolve(monitor, monitor.current, "current", as_of, None, where)
+def resolve_windows(monitor: MonitorSpec, as_of: datetime, location: str) -> tuple[Window, Window | None]:
+    current = _resolve(monitor, monitor.current, "current", as_of, None, location)
     reference = None
     if monitor.reference is not None:
-        reference = _resolve(monitor, monitor.reference, "reference", as_of, current, where)
+        reference = _resolve(monitor, monitor.reference, "reference", as_of, current, location)
     return current, reference
 
 
 def _resolve(monitor: MonitorSpec, spec: WindowSpec | None, name: str, as_of: datetime,
-             current: Window | None, where: str) -> Window:
+             current: Window | None, location: str) -> Window:
     if spec is None:
         return Window(name, monitor.relation, monitor.timestamp, None, None, _conds(monitor.where))
     other = spec.relation is not None and spec.relation != monitor.relation
@@ -64,26 +64,26 @@ def _resolve(monitor: MonitorSpec, spec: WindowSpec | None, name: str, as_of: da
     filt = _conds(spec.where) if other else _conds(monitor.where, spec.where)
     forms = [k for k in ("last", "between", "previous") if getattr(spec, k) is not None]
     if len(forms) > 1:
-        raise ConfigError(f"`{name}` has both {forms[0]} and {forms[1]}", where=where,
+        raise ConfigError(f"`{name}` has both {forms[0]} and {forms[1]}", location=location,
                           hint="a window is one of {last: N unit}, {between: [a, b]}, {previous: N unit}")
     start = end = None
     if forms:
         if timestamp is None:
-            raise ConfigError(f"`{name}: {{{forms[0]}: ...}}` needs a timestamp column", where=where,
+            raise ConfigError(f"`{name}: {{{forms[0]}: ...}}` needs a timestamp column", location=location,
                               hint="set `timestamp:` on the monitor (or on the reference when it is another relation)")
         if spec.last is not None:
             end = as_of
-            start = as_of - timedelta(seconds=parse_duration(spec.last, where))
+            start = as_of - timedelta(seconds=parse_duration(spec.last, location))
         elif spec.between is not None:
-            start, end = (parse_instant(x, where) for x in spec.between)
+            start, end = (parse_instant(x, location) for x in spec.between)
             if start >= end:
-                raise ConfigError(f"`{name}: between` must go forward in time: {spec.between}", where=where)
+                raise ConfigError(f"`{name}: between` must go forward in time: {spec.between}", location=location)
         else:
             if name != "reference" or current is None or current.start is None:
                 raise ConfigError("`previous:` is for a reference window after a time-bounded current window",
-                                  where=where, hint="give the monitor `current: {last: 1 day}` first")
+                                  location=location, hint="give the monitor `current: {last: 1 day}` first")
             end = current.start
-            start = end - timedelta(seconds=parse_duration(spec.previous, where))
+            start = end - timedelta(seconds=parse_duration(spec.previous, location))
     return Window(name, relation, timestamp, start, end, filt)
 
 

@@ -41,7 +41,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
-            raise ConfigError(f"duplicate key '{key}'", where=f"line {key_node.start_mark.line + 1}",
+            raise ConfigError(f"duplicate key '{key}'", location=f"line {key_node.start_mark.line + 1}",
                               hint="each key may appear once per mapping")
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = key_node.start_mark.line + 1
@@ -72,11 +72,11 @@ def load_yaml_text(text: str, source: str) -> Any:
         except yaml.YAMLError:
             return yaml.load(text, Loader=_Loader)  # noqa: S506 - the same file, for its message
     except ConfigError as err:
-        raise ConfigError(err.message, where=f"{source}:{err.where.split()[-1]}", hint=err.hint) from None
+        raise ConfigError(err.message, location=f"{source}:{err.location.split()[-1]}", hint=err.hint) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"malformed YAML: {err.problem}", where=f"{source}{line}",
+        raise ConfigError(f"malformed YAML: {err.problem}", location=f"{source}{line}",
                           hint="check indentation and quoting near that line "
                                "(quote strings that start with {, *, & or contain ': ')") from None
 

@@ -27,9 +27,9 @@ from sqlmon.history.store import Store
 # store name -> how to open it: (the project's `history:` spec, the adapter, the file or folder
 # for file stores, where the config is written) -> Store. One new store = one entry.
 STORES: dict[str, Any] = {
-    "duckdb": lambda cfg, adapter, path, where: DuckDBStore(path, where, cfg.lock_timeout),
-    "parquet": lambda cfg, adapter, path, where: ParquetStore(path, where),
-    "postgres": lambda cfg, adapter, path, where: PostgresStore(adapter, cfg.schema_name, where),
+    "duckdb": lambda cfg, adapter, path, location: DuckDBStore(path, location, cfg.lock_timeout),
+    "parquet": lambda cfg, adapter, path, location: ParquetStore(path, location),
+    "postgres": lambda cfg, adapter, path, location: PostgresStore(adapter, cfg.schema_name, location),
 }
 # Default file or folder of the stores that live in files, under target/.
 DEFAULT_PATH = {"duckdb": "sqlmon_history.duckdb", "parquet": "sqlmon_history"}
@@ -38,7 +38,7 @@ DEFAULT_PATH = {"duckdb": "sqlmon_history.duckdb", "parquet": "sqlmon_history"}
 def open_history(project: Project, adapter: Any = None, *, write: bool = True) -> History:
     """The project's history store; with `write`, created or migrated now (so errors come early)."""
     cfg = project.spec.history
-    where = project.history_location
+    location = project.history_location
     write = write and cfg.enabled
     engine = adapter if adapter is not None else adapter_class(str(project.target.get("type", "")))
     backend = cfg.backend or engine.history_store
@@ -46,21 +46,21 @@ def open_history(project: Project, adapter: Any = None, *, write: bool = True) -
     if backend in DEFAULT_PATH:
         path = Path(cfg.path).expanduser() if cfg.path else project.target_dir / DEFAULT_PATH[backend]
         path = path if path.is_absolute() else project.root / path
-        _check_not_warehouse(path, project, where)
-    store: Store = STORES[backend](cfg, adapter, path, where)
+        _check_not_warehouse(path, project, location)
+    store: Store = STORES[backend](cfg, adapter, path, location)
     if write:
         store.ensure()
     return History(store, project.spec.name, write)
 
 
-def _check_not_warehouse(path: Path, project: Project, where: str) -> None:
+def _check_not_warehouse(path: Path, project: Project, location: str) -> None:
     warehouse = str(project.target.get("path") or ":memory:")
     if warehouse == ":memory:":
         return
     file = Path(warehouse).expanduser()
     file = file if file.is_absolute() else Path(project.target.get("project_dir") or project.root) / file
     if file.resolve() == path.resolve():
-        raise ConfigError(f"the history path {path} is the warehouse file itself", where=where,
+        raise ConfigError(f"the history path {path} is the warehouse file itself", location=location,
                           hint="sqlmon never writes to the warehouse: give `history: {path: ...}` its own file")
 
 

@@ -13,8 +13,8 @@ from sqlmon.history.tables import TABLES, VERSION_TABLE
 class DuckDBStore(Store):
     name = "duckdb"
 
-    def __init__(self, path: Path, where: str, lock_timeout: float = 60.0):
-        super().__init__(where)
+    def __init__(self, path: Path, location: str, lock_timeout: float = 60.0):
+        super().__init__(location)
         self.path = path
         self.lock_timeout = lock_timeout
         self._reader: Any = None
@@ -37,7 +37,7 @@ class DuckDBStore(Store):
                 busy = "lock" in text.lower()
                 raise ConfigError(
                     f"cannot open the history store {self.path}: {text.strip().splitlines()[0]}",
-                    where=self.where,
+                    location=self.location,
                     hint=(f"another process held it for more than {self.lock_timeout:g}s; raise "
                           "`history: {lock_timeout: ...}` or stagger the runs") if busy else
                     ("it is not a sqlmon history DuckDB file: move it away, or set `history: {path: ...}` "
@@ -96,7 +96,7 @@ class DuckDBStore(Store):
             return []             # an empty file (created, never migrated): no history yet
         except duckdb.Error as err:
             raise ConfigError(f"cannot read the history store {self.path}: {str(err).splitlines()[0]}",
-                              where=self.where, hint="run once without --no-history to migrate it") from None
+                              location=self.location, hint="run once without --no-history to migrate it") from None
 
     def write_run(self, rows: dict[str, list[tuple]]) -> None:
         self.close()              # one process, one connection mode at a time

@@ -30,8 +30,8 @@ COMMITTED = "_COMMITTED"
 class ParquetStore(Store):
     name = "parquet"
 
-    def __init__(self, path: Path, where: str):
-        super().__init__(where)
+    def __init__(self, path: Path, location: str):
+        super().__init__(location)
         self.path = path
         self._db: Any = None
 
@@ -42,7 +42,7 @@ class ParquetStore(Store):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ConfigError(f"cannot create the history folder {self.path}: {err.strerror}", where=self.where,
+            raise ConfigError(f"cannot create the history folder {self.path}: {err.strerror}", location=self.location,
                               hint="set `history: {path: ...}` to a writable folder") from None
         self._committed()        # surfaces a newer schema version now
 
@@ -57,11 +57,11 @@ class ParquetStore(Store):
             try:
                 version = int(json.loads(marker.read_text()).get("schema_version", 1))
             except (OSError, ValueError, AttributeError):
-                raise ConfigError(f"unreadable commit marker {marker}", where=self.where,
+                raise ConfigError(f"unreadable commit marker {marker}", location=self.location,
                                   hint="remove that run folder (it is not a complete sqlmon run)") from None
             if version > self.schema_version:
                 raise ConfigError(f"the history run {d.name} has schema version {version}; this sqlmon knows "
-                                  f"up to {self.schema_version}", where=self.where, hint="upgrade sqlmon")
+                                  f"up to {self.schema_version}", location=self.location, hint="upgrade sqlmon")
             out.append(d)
         return out
 
@@ -82,7 +82,7 @@ class ParquetStore(Store):
                                [files])
                 except duckdb.Error as err:
                     raise ConfigError(f"cannot read the history files under {self.path}: {str(err).splitlines()[0]}",
-                                      where=self.where, hint="a file was edited or truncated; remove that run folder") from None
+                                      location=self.location, hint="a file was edited or truncated; remove that run folder") from None
         db.execute(f"INSERT INTO {VERSION_TABLE} VALUES ({self.schema_version}, NULL, NULL)")
         return db
 

@@ -14,10 +14,10 @@ class PostgresStore(Store):
     name = "postgres"
     dialect = "postgres"
 
-    def __init__(self, adapter: Any, schema: str, where: str):
-        super().__init__(where)
+    def __init__(self, adapter: Any, schema: str, location: str):
+        super().__init__(location)
         if not hasattr(adapter, "write_connection"):
-            raise ConfigError("`history: {backend: postgres}` needs a postgres target", where=where,
+            raise ConfigError("`history: {backend: postgres}` needs a postgres target", location=location,
                               hint="set `history: {backend: duckdb}` in sqlmon_project.yml")
         self.adapter = adapter
         self.schema = schema

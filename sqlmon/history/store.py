@@ -36,8 +36,8 @@ class Store:
     schema_version: ClassVar[int] = SCHEMA_VERSION
     prefix: str = ""
 
-    def __init__(self, where: str):
-        self.where = where          # for errors: the config line or the path
+    def __init__(self, location: str):
+        self.location = location          # for errors: the config line or the path
 
     def sql(self, canonical: str) -> str:
         return statements([canonical], self.dialect, self.prefix)[0]
@@ -55,7 +55,7 @@ class Store:
         pass
 
     def describe(self) -> str:
-        return self.where
+        return self.location
 
     def table_written(self, table: str) -> None:
         """Called inside the open write transaction after each table's rows. Does nothing: a
@@ -76,7 +76,7 @@ class Store:
     def _check_version(self, current: int) -> None:
         if current > self.schema_version:
             raise ConfigError(f"the history store {self.describe()} has schema version {current}; this sqlmon "
-                              f"({__version__}) knows up to {self.schema_version}", where=self.where,
+                              f"({__version__}) knows up to {self.schema_version}", location=self.location,
                               hint="upgrade sqlmon, or point `history: {path: ...}` at another store")
 
     def _insert_all(self, execute: Any, rows: dict[str, list[tuple]]) -> None:

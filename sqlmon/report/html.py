@@ -123,12 +123,12 @@ def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set, captio
         charts.append(f'<figure><figcaption>{escape(caption)} ({len(points)} runs)</figcaption>'
                       f'{history_svg(hp, warn, error, uid)}</figure>')
     message = escape(r.get("message") or "")
-    where = escape(r.get("location") or "")
+    location = escape(r.get("location") or "")
     tags = " ".join(r.get("tags", []))
     # Open what deserves a look: a problem now, a drift overlay, or trouble in the plotted history.
     troubled = any(p.as_of in anomalies or p.status in FLAGGED for p in points)
     opened = " open" if charts and (status != "pass" or hist or troubled) else ""
-    inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{where}</p>' if where else "") +
+    inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{location}</p>' if location else "") +
              ("".join(charts) if charts else ""))
     return (f'<details class="test" data-status="{status}" data-monitor="{escape(r["monitor"])}" '
             f'data-tags="{escape(tags)}" data-id="{escape(uid)}"{opened}>'

@@ -107,9 +107,9 @@ class TestContext:
         memo_key = self._memo_key("aggregates", rendered, trees, None)
         measures = self.memo.get(memo_key) if memo_key is not None else None
         if measures is None:
-            where = f"{self.test.location} (macro {rendered.macro})"
+            location = f"{self.test.location} (macro {rendered.macro})"
             measures = {name: self._restore(e, trees)
-                        for name, e in parse_select_list(rendered.text, rendered.dialect, where).items()}
+                        for name, e in parse_select_list(rendered.text, rendered.dialect, location).items()}
             for e in measures.values():
                 check_columns(e, self.column_names(), self.test.location, f"macro {rendered.macro}")
             if memo_key is not None:
@@ -203,19 +203,19 @@ class TestType:
 
     @classmethod
     def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
-                        where: str, source: str, root: Any, path: tuple) -> BaseModel:
+                        location: str, source: str, root: Any, path: tuple) -> BaseModel:
         if cls.level == "column" and column is None and "column" not in cls.Params.model_fields:
             raise ConfigError(f"test '{cls.name}' checks a column: put it under `columns: - name: ... tests:`",
-                              where=where)
+                              location=location)
         if cls.level == "table" and column is not None:
             raise ConfigError(f"test '{cls.name}' checks the whole relation: put it under the monitor's `tests:`",
-                              where=where)
+                              location=location)
         return validate(cls.Params, params, source, root, path)
 
     def check_column(self, ctx: TestContext) -> None:
         if self.kinds and ctx.column is not None and ctx.column.kind not in self.kinds:
             raise CompileError(f"test '{self.name}' needs a {' or '.join(self.kinds)} column; "
-                               f"'{ctx.column.name}' is {ctx.column.type}", where=ctx.test.location,
+                               f"'{ctx.column.name}' is {ctx.column.type}", location=ctx.test.location,
                                hint="remove the test or cast the column in a view")
 
     def run(self, ctx: TestContext) -> Run:
@@ -251,7 +251,7 @@ class AggregateTest(TestType):
         if ctx.test.compare:
             if ctx.reference is None:
                 raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor '{ctx.monitor.name}'",
-                                  where=ctx.test.location)
+                                  location=ctx.test.location)
             scopes.append(ctx.reference)
         answers = yield [self.request(ctx, s) for s in scopes]
         outcomes = [self.finish(self.values(a), ctx) for a in answers]

@@ -25,12 +25,12 @@ class MacroTest(TestType):
     arguments: tuple[str, ...] = ()
 
     @classmethod
-    def validate_params(cls, params, column, monitor, where, source, root, path):  # type: ignore[override]
+    def validate_params(cls, params, column, monitor, location, source, root, path):  # type: ignore[override]
         allowed = set(cls.arguments) - {"relation", "column"}
         for key in params:
             if key not in allowed:
                 from sqlmon.errors import did_you_mean
-                raise ConfigError(f"unknown parameter '{key}' for custom test '{cls.name}'", where=where,
+                raise ConfigError(f"unknown parameter '{key}' for custom test '{cls.name}'", location=location,
                                   hint=did_you_mean(key, allowed) or f"macro {cls.macro_name} takes: {', '.join(sorted(allowed)) or 'nothing'}")
         return _Free(params)
 

@@ -40,12 +40,12 @@ class Freshness(AggregateTest):
     def run(self, ctx: TestContext) -> Run:
         name = ctx.params.column or ctx.monitor.timestamp
         if not name:
-            raise ConfigError("freshness needs a timestamp column", where=ctx.test.location,
+            raise ConfigError("freshness needs a timestamp column", location=ctx.test.location,
                               hint="set `timestamp:` on the monitor or `column:` on the test")
         col = ctx.columns.get(name.lower())
         if col is None or col.kind not in (TIMESTAMP, DATE):
             raise CompileError(f"freshness column '{name}' must be a TIMESTAMP or DATE column",
-                               where=ctx.test.location)
+                               location=ctx.test.location)
         win = ctx.windows["current"]
         base = [ctx.condition(w) for w in win.where]
         upper = time_filter(col.name, None, ctx.as_of, col.kind == DATE)
@@ -95,11 +95,11 @@ class Unique(TestType):
     def run(self, ctx: TestContext) -> Run:
         cols = ctx.params.columns or ([ctx.column.name] if ctx.column else None)
         if not cols:
-            raise ConfigError("unique needs a column, or `columns: [a, b]` at monitor level", where=ctx.test.location)
+            raise ConfigError("unique needs a column, or `columns: [a, b]` at monitor level", location=ctx.test.location)
         for c in cols:
             if c.lower() not in ctx.columns:
                 from sqlmon.errors import did_you_mean
-                raise CompileError(f"unknown column '{c}' in unique", where=ctx.test.location,
+                raise CompileError(f"unknown column '{c}' in unique", location=ctx.test.location,
                                    hint=did_you_mean(c, ctx.column_names()))
         if len(cols) == 1 and ctx.column is not None:
             values, = yield [ctx.aggregates("unique")]
@@ -149,10 +149,10 @@ class Range(ShareTest):
     metric = "share of rows outside [min, max] (NaN counts as outside)"
 
     @classmethod
-    def validate_params(cls, params, column, monitor, where, source, root, path):  # type: ignore[override]
-        p = super().validate_params(params, column, monitor, where, source, root, path)
+    def validate_params(cls, params, column, monitor, location, source, root, path):  # type: ignore[override]
+        p = super().validate_params(params, column, monitor, location, source, root, path)
         if p.min is None and p.max is None:
-            raise ConfigError("range needs `min:` and/or `max:`", where=where, hint="e.g. `range: {min: 0, max: 600}`")
+            raise ConfigError("range needs `min:` and/or `max:`", location=location, hint="e.g. `range: {min: 0, max: 600}`")
         return p
     failing = "are out of range"
 
@@ -252,7 +252,7 @@ class CustomSql(TestType):
         from sqlmon.sql import is_select_statement
         if not is_select_statement(ctx.params.sql):
             raise CompileError("custom_sql `sql:` must be one SELECT returning the failing rows",
-                               where=ctx.test.location)
+                               location=ctx.test.location)
         rows, = yield [ctx.query("custom_sql", sql=ctx.params.sql)]
         n = int(rows[0]["failing_count"] or 0)
         return Outcome(float(n), {"failing_rows": n}, f"{n} failing rows")

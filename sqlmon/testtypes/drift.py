@@ -45,11 +45,11 @@ class DriftParams(Params):
 def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
     """Profile (unless cached), histograms of both windows, verdict -> Outcome for one column."""
     if ctx.reference is None:
-        raise ConfigError(f"drift needs a `reference:` window on monitor '{ctx.monitor.name}'", where=ctx.test.location,
+        raise ConfigError(f"drift needs a `reference:` window on monitor '{ctx.monitor.name}'", location=ctx.test.location,
                           hint="add e.g. `reference: {previous: 7 days}` or `reference: {relation: main.training}`")
     kind = drift_kind(col, p.kind)
     if kind == "unsupported":
-        raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", where=ctx.test.location,
+        raise CompileError(f"drift cannot bin column '{col.name}' of type {col.type}", location=ctx.test.location,
                            hint="set `kind: categorical` (or numeric) on the test, or cast the column in a view")
     key, dkey = profile_key(ctx, col, kind, p.bins, p.k), definition_key(ctx, col, kind, p.bins, p.k)
     base = None if p.refresh else (pinned(ctx, dkey) or cached(ctx, key) or stored(ctx, dkey, key))
@@ -90,7 +90,7 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
     try:
         res = compare_histograms(base.histogram, current, stats_kind, p.method, p.threshold)
     except ValueError as err:
-        raise ConfigError(str(err), where=ctx.test.location) from None
+        raise ConfigError(str(err), location=ctx.test.location) from None
     details = {"column": col.name, "kind": stats_kind, "method": res.method, "threshold": res.threshold,
                "drifted": res.drifted, "stats": res.stats, "reference_count": base.histogram.n,
                "current_count": current.n, "bins": base.profile.n_bins,
@@ -133,10 +133,10 @@ class PredictionDrift(TestType):
         name = model and (model.prediction or model.score)
         if not name:
             raise ConfigError("prediction_drift needs `model: {prediction: ...}` (or `score:`) on the monitor",
-                              where=ctx.test.location)
+                              location=ctx.test.location)
         col = ctx.columns.get(name.lower())
         if col is None:
-            raise CompileError(f"unknown model column '{name}'", where=ctx.test.location,
+            raise CompileError(f"unknown model column '{name}'", location=ctx.test.location,
                                hint=did_you_mean(name, ctx.column_names()))
         return (yield from column_drift(ctx, col, ctx.params))
 
@@ -159,7 +159,7 @@ class DatasetDrift(TestType):
     def run(self, ctx: TestContext) -> Run:
         cols = self.feature_columns(ctx)
         if not cols:
-            raise ConfigError("dataset_drift found no feature columns", where=ctx.test.location,
+            raise ConfigError("dataset_drift found no feature columns", location=ctx.test.location,
                               hint="list them with `columns: [...]`")
         col_params = DriftParams(method=ctx.params.method, threshold=ctx.params.threshold, bins=ctx.params.bins,
                                  k=ctx.params.k, refresh=ctx.params.refresh)
@@ -196,7 +196,7 @@ class DatasetDrift(TestType):
             for name in ctx.params.columns:
                 col = ctx.columns.get(name.lower())
                 if col is None:
-                    raise CompileError(f"unknown column '{name}' in dataset_drift", where=ctx.test.location,
+                    raise CompileError(f"unknown column '{name}' in dataset_drift", location=ctx.test.location,
                                        hint=did_you_mean(name, ctx.column_names()))
                 out.append(col)
             return out

@@ -72,16 +72,16 @@ def metrics_for(task: str) -> list[str]:
     return [s.name for s in (*q.METRICS.values(), ERROR_QUANTILE) if task in s.tasks]
 
 
-def check_model(name: str, spec: q.MetricSpec, monitor: MonitorSpec, params: BaseModel, where: str) -> None:
+def check_model(name: str, spec: q.MetricSpec, monitor: MonitorSpec, params: BaseModel, location: str) -> None:
     """Configuration errors that need no warehouse: no `model:`, wrong task, missing keys."""
     model = monitor.model
     example = "model: {task: binary_classification, score: <probability column>, label: <label column>}"
     if model is None:
-        raise ConfigError(f"test '{name}' needs a `model:` block on monitor '{monitor.name}'", where=where,
+        raise ConfigError(f"test '{name}' needs a `model:` block on monitor '{monitor.name}'", location=location,
                           hint=f"add `{example}` to the monitor")
     if model.task not in spec.tasks:
         raise ConfigError(f"test '{name}' is a {' / '.join(spec.tasks)} metric, but monitor '{monitor.name}' "
-                          f"has `model.task: {model.task}`", where=where,
+                          f"has `model.task: {model.task}`", location=location,
                           hint=f"{model.task} metrics: {', '.join(metrics_for(model.task))}")
     if spec.aggregate in SCORE_AGGREGATES:
         needs = ("label", "score")
@@ -91,11 +91,11 @@ def check_model(name: str, spec: q.MetricSpec, monitor: MonitorSpec, params: Bas
         needs = ("label", "prediction")
     for key in needs:
         if getattr(model, key) is None:
-            raise ConfigError(f"test '{name}' needs `model.{key}` on monitor '{monitor.name}'", where=where,
+            raise ConfigError(f"test '{name}' needs `model.{key}` on monitor '{monitor.name}'", location=location,
                               hint=f"add `{key}: <column>` to the monitor's `model:` block")
     if getattr(params, "average", None) is not None and model.task != q.MULTICLASS:
         raise ConfigError(f"`average` applies to multiclass models; monitor '{monitor.name}' is "
-                          f"{model.task}", where=where, hint="remove `average:`")
+                          f"{model.task}", location=location, hint="remove `average:`")
 
 
 class ModelQualityTest(TestType):
@@ -107,9 +107,9 @@ class ModelQualityTest(TestType):
 
     @classmethod
     def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
-                        where: str, source: str, root: Any, path: tuple) -> BaseModel:
-        p = super().validate_params(params, column, monitor, where, source, root, path)
-        check_model(cls.name, cls.spec, monitor, p, where)
+                        location: str, source: str, root: Any, path: tuple) -> BaseModel:
+        p = super().validate_params(params, column, monitor, location, source, root, path)
+        check_model(cls.name, cls.spec, monitor, p, location)
         return p
 
     def source(self, task: str) -> Source:
@@ -154,7 +154,7 @@ class ModelQualityTest(TestType):
         label = ctx.columns[model.label.lower()]
         if model.task == q.BINARY and label.kind == STRING and not isinstance(model.positive, str):
             raise CompileError(f"label column '{model.label}' is {label.type}: say which value is positive",
-                               where=ctx.test.location, hint="add `positive: <label value>` to the `model:` block")
+                               location=ctx.test.location, hint="add `positive: <label value>` to the `model:` block")
         names = segment_columns(ctx)
         segs = segment_exprs(names)
         src = self.source(model.task)
@@ -163,7 +163,7 @@ class ModelQualityTest(TestType):
         if ctx.test.compare:
             if ctx.reference is None:
                 raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor "
-                                  f"'{ctx.monitor.name}'", where=ctx.test.location)
+                                  f"'{ctx.monitor.name}'", location=ctx.test.location)
             scopes.append(ctx.reference)
         got = yield from lockstep([collect_answers(s, segs, scalar, parts) for s in scopes])
         windows = [self.window(ctx, model, src, names, total, per) for total, per in got]

@@ -58,7 +58,7 @@ def model_of(ctx: TestContext) -> Model:
         col = ctx.columns.get(wanted.lower())
         if col is None:
             raise CompileError(f"model column '{wanted}' (model.{key} of monitor '{ctx.monitor.name}') "
-                               f"is not in {ctx.monitor.relation}", where=ctx.test.location,
+                               f"is not in {ctx.monitor.relation}", location=ctx.test.location,
                                hint=did_you_mean(wanted, ctx.column_names())
                                or f"columns: {', '.join(ctx.column_names()[:20])}")
         names[key] = col.name
@@ -109,7 +109,7 @@ def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, ex
     reqs: list[Aggregates] = [Aggregates(scope, scalar)]
     if ns:
         reqs.append(Aggregates(scope.grouped(*segs), scalar))
-    where: list[tuple[int | None, int | None]] = []
+    positions: list[tuple[int | None, int | None]] = []
     for part in parts:
         overall = by_segment = None
         if ns and part.segment_keys is None:
@@ -121,13 +121,13 @@ def collect(scope: Scope, segs: tuple[exp.Expression, ...], scalar: dict[str, ex
             if ns:
                 by_segment = len(reqs)
                 reqs.append(Aggregates(scope.grouped(*segs, *part.segment_keys), part.measures))
-        where.append((overall, by_segment))
+        positions.append((overall, by_segment))
     answers = yield reqs
     total = Collected(dict(answers[0] or {}), [])
     per: dict[tuple, Collected] = {}
     for row in answers[1] if ns else []:
         per[tuple(row[f"g{i}"] for i in range(ns))] = Collected(row, [[] for _ in parts])
-    for j, (part, (overall, by_segment)) in enumerate(zip(parts, where)):
+    for j, (part, (overall, by_segment)) in enumerate(zip(parts, positions)):
         if by_segment is not None:
             n_keys = len(part.keys if part.segment_keys is None else part.segment_keys)
             rows = answers[by_segment]

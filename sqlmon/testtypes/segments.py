@@ -32,7 +32,7 @@ def segment_columns(ctx: TestContext) -> list[str]:
         col = ctx.columns.get(str(name).lower())
         if col is None:
             raise CompileError(f"unknown segment column '{name}' in {ctx.monitor.relation}",
-                               where=ctx.test.location,
+                               location=ctx.test.location,
                                hint=did_you_mean(str(name), ctx.column_names())
                                or f"columns: {', '.join(ctx.column_names()[:20])}")
         out.append(col.name)
