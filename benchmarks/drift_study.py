@@ -30,9 +30,10 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy  # noqa: E402
-from sqlmon.judge.verdict import compare_histograms as compare
-from sqlmon.judge.stats import ks, wasserstein
 from reference.stats_compat import wasserstein_norm_raw  # noqa: E402
+
+from sqlmon.judge.stats import ks, wasserstein
+from sqlmon.judge.verdict import compare_histograms as compare
 
 NUMERIC = ("normal", "lognormal", "bimodal", "poisson", "zero_inflated")
 CATEGORICAL = ("zipf30", "longtail2000", "boolean")

@@ -81,7 +81,7 @@ def child_bare(args: argparse.Namespace) -> dict:
 
 
 def _run_params() -> dict:
-    from sqlmon import runner                   # `sqlmon.run` is a lazy wrapper: inspect the real one
+    from sqlmon import runner  # `sqlmon.run` is a lazy wrapper: inspect the real one
     return dict(inspect.signature(runner.run).parameters)
 
 
@@ -145,6 +145,7 @@ def _verdicts(rr) -> dict:
 def child_sqlmon(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     import duckdb  # noqa: F401  -- the driver, imported before the timer as in child_bare (sqlmon imports it lazily)
+
     from sqlmon import runner
     import_s = time.perf_counter() - t0
     project = gen.project_path(args.rows)
@@ -479,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{datetime.now().strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
 
     import duckdb
+
     import sqlmon
     started = time.perf_counter()
     cmd = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import sys
 import textwrap
 import time

@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 import click
 
-from sqlmon.version import __version__
 from sqlmon.errors import SqlmonError
+from sqlmon.version import __version__
 
 _COMMON = [
     click.option("--project-dir", type=click.Path(file_okay=False), default=None, help="Project folder (default: search upwards from here)."),
@@ -110,8 +110,8 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
 def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool) -> None:
     """List the selected tests (or the test types)."""
-    from sqlmon.runner import load
     from sqlmon.config.select import select_tests
+    from sqlmon.runner import load
     from sqlmon.testtypes import GATES, TEST_TYPES
 
     if test_types:
@@ -211,7 +211,8 @@ def backfill(project_dir: str | None, profiles_dir: str | None, target: str | No
     """Run once per as_of from --start to --end, filling the history from past data.
 
     Exit code: the worst of the runs (2 error, 1 fail, 0 pass)."""
-    from sqlmon.backfill import as_of_range, backfill as backfill_api
+    from sqlmon.backfill import as_of_range
+    from sqlmon.backfill import backfill as backfill_api
 
     total = len(as_of_range(start, end, every))
     done = [0]

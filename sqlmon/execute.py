@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmon.adapters.base import Adapter
-from sqlmon.prepare import Prepared
 from sqlmon.errors import SqlmonError
-from sqlmon.results import Result
 from sqlmon.judge.evaluate import base_result, judge
-from sqlmon.results import Outcome
-from sqlmon.requests import Prerequisite, Query
 from sqlmon.plan import PlannedQuery, answers, column_answers, merge, plan
+from sqlmon.prepare import Prepared
+from sqlmon.requests import Query, due
+from sqlmon.results import Outcome, Result
 from sqlmon.sql import generate
 from sqlmon.sql import key as sql_key
 
@@ -37,9 +36,8 @@ class Executed:
 class _Live:
     prepared: Prepared
     gen: Any
-    requests: list[Any]
+    requests: Sequence[Any]     # a list, or a Prerequisite round
     seconds: float = 0.0
-    prerequisite: bool = False  # its requests are a Prerequisite round
     gate: bool = False
 
 
@@ -81,16 +79,12 @@ def _phase(p: Prepared) -> int:
 
 def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple[str, ...], policy: "_Policy",
            on_query: Callable[[int, int], None] | None) -> None:
-    """Rounds until every live test is judged: gather requests, plan, run, hand answers back.
-    While some test has a `Prerequisite` round, only those and the gates run (a gate must trip
-    before the others run); the others wait for the round where every request left is final,
-    and fuse there."""
+    """Rounds until every live test is judged: gather the due requests (`requests.due`: while
+    some test has a `Prerequisite` round, only those, the gates and standalone queries run), plan,
+    run, hand answers back."""
     while live:
-        waiting = any(lv.prerequisite for lv in live.values())
-        # Standalone queries (category counts, accepted values) fuse with no other request, so
-        # they need not wait: they run beside the prerequisites (and a sample's draw).
-        running = {uid: lv for uid, lv in live.items()
-                   if not waiting or lv.prerequisite or lv.gate or all(isinstance(r, Query) for r in lv.requests)}
+        pending = {uid: lv.requests for uid, lv in live.items()}
+        running = {uid: live[uid] for uid in due(pending, lambda uid: _never_held(live[uid]))}
         owners: list[tuple[str, int]] = []
         requests: list[Any] = []
         for uid, lv in running.items():
@@ -111,6 +105,13 @@ def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple
         _apply_gates(ex, live, gates)
 
 
+def _never_held(lv: _Live) -> bool:
+    """Rounds that run beside a prerequisite round: a gate (it must trip before the others run)
+    and standalone queries (category counts, accepted values fuse with no other request, so they
+    run beside the prerequisites and a sample's draw instead of waiting)."""
+    return lv.gate or all(isinstance(r, Query) for r in lv.requests)
+
+
 def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answer: Any, spent: float) -> None:
     try:
         requests = gen.send(answer) if answer is not None else next(gen)
@@ -124,8 +125,7 @@ def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answe
     if not requests:     # a test that needs no query this round (e.g. schema): step again
         _advance(ex, live, p, gen, [], spent)
         return
-    live[p.test.unique_id] = _Live(p, gen, list(requests), spent, isinstance(requests, Prerequisite),
-                                   bool(getattr(p.test_type, "gate", False)))
+    live[p.test.unique_id] = _Live(p, gen, requests, spent, bool(getattr(p.test_type, "gate", False)))
 
 
 def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:

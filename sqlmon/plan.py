@@ -18,8 +18,8 @@ from typing import Any
 from sqlglot import exp
 
 from sqlmon.requests import Aggregates, Columns, Query
-from sqlmon.sql import key as sql_key, select_from
-
+from sqlmon.sql import key as sql_key
+from sqlmon.sql import select_from
 
 # Aggregates whose state is an object, not a few numbers: Spark runs a query holding one in its
 # object-hash/sort aggregate without code generation, which slows every other aggregate of the

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmon.columns import DATE, ColumnInfo
 from sqlmon.adapters.base import Adapter
-from sqlmon.errors import CompileError, SqlmonError, did_you_mean
-from sqlmon.results import Result
-from sqlmon.judge.evaluate import base_result
-from sqlmon.requests import Scope
+from sqlmon.columns import DATE, ColumnInfo
 from sqlmon.config.project import Monitor, Project
-from sqlmon.render import Macros
-from sqlmon.session import Session
 from sqlmon.config.specs import TestSpec
+from sqlmon.config.windows import Window, resolve_windows
+from sqlmon.errors import CompileError, SqlmonError, did_you_mean
+from sqlmon.judge.evaluate import base_result
+from sqlmon.render import Macros
+from sqlmon.requests import Scope
+from sqlmon.results import Result
+from sqlmon.session import Session
 from sqlmon.sql import and_all, check_columns, parse_condition, parse_relation, time_filter
 from sqlmon.testtypes.base import TestContext, TestType
-from sqlmon.config.windows import Window, resolve_windows
 
 
 @dataclass

@@ -19,8 +19,8 @@ from typing import Any
 import jinja2
 
 from sqlmon.errors import CompileError, did_you_mean
-from sqlmon.templating import environment
 from sqlmon.sql import quote_identifier, render_literal
+from sqlmon.templating import environment
 
 _MACRO_DEF = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(")
 

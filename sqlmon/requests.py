@@ -5,15 +5,17 @@ SELECT; each request gets back its own values, so fusion never changes an answer
 """
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlglot import exp
 
 from sqlmon.sql import key as sql_key
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,30 @@ class Prerequisite(list):
     round). Gate tests are never held back (they must trip before the others run)."""
 
 
-def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Any]]:
-    """Drive several sub-runs as one: each round yields all their requests together (so the
-    planner fuses them) and hands each its own answers. Returns their outcomes in order. As the
-    runner does between tests, sub-runs with final requests wait while others still have a
-    `Prerequisite` round, and the yielded round is a Prerequisite when any part of it is."""
+def due(pending: Mapping[K, Sequence[Any]], always: Callable[[K], bool] = lambda key: False) -> list[K]:
+    """The one scheduling rule of a round, for the executor (between tests) and `lockstep`
+    (between the parts of one test): while any pending round is a `Prerequisite`, only those run,
+    and those `always` lets through (the executor's gates, which must trip first, and its
+    standalone queries, which fuse with nothing, so holding them back saves no scan); every other
+    round waits for the round where all requests left are final, and fuses there.
+
+    >>> agg = Aggregates(Scope(exp.to_table("t")), {})
+    >>> due({"drift": Prerequisite([agg]), "mean": [agg], "gate": [agg]}, lambda key: key == "gate")
+    ['drift', 'gate']
+    >>> due({"mean": [agg], "gate": [agg]})
+    ['mean', 'gate']
+    """
+    waiting = any(isinstance(reqs, Prerequisite) for reqs in pending.values())
+    return [key for key, reqs in pending.items() if not waiting or isinstance(reqs, Prerequisite) or always(key)]
+
+
+def lockstep(runs: list[Generator[Any, Any, Any]]) -> Generator[list[Any], list[Any], list[Any]]:
+    """Drive several sub-runs as one (the current and reference windows of a `compare:` test, the
+    columns of `dataset_drift`): each round yields all their due requests together (so the
+    planner fuses them) and hands each its own answers. Returns their outcomes in order. Rounds
+    are scheduled by `due`, and the yielded round is a Prerequisite when any part of it is."""
     outcomes: list[Any] = [None] * len(runs)
-    pending: dict[int, list[Any]] = {}
+    pending: dict[int, Sequence[Any]] = {}
     for i, r in enumerate(runs):
         try:
             pending[i] = next(r)
@@ -117,15 +136,15 @@ def lockstep(runs: list[Run]) -> Generator[list[Any], list[Any], list[Any]]:
             outcomes[i] = stop.value
     while pending:
         urgent = any(isinstance(reqs, Prerequisite) for reqs in pending.values())
-        now = {i: reqs for i, reqs in pending.items() if isinstance(reqs, Prerequisite) or not urgent}
+        now = {i: pending[i] for i in due(pending)}
         flat = [req for reqs in now.values() for req in reqs]
         answers = yield (Prerequisite(flat) if urgent else flat)
         pos = 0
         for i, reqs in now.items():
-            mine, pos = answers[pos:pos + len(reqs)], pos + len(reqs)
+            mine, pos = list(answers[pos:pos + len(reqs)]), pos + len(reqs)
             del pending[i]
             try:
                 pending[i] = runs[i].send(mine)
             except StopIteration as stop:
                 outcomes[i] = stop.value
-    return outcomes  # type: ignore[return-value]
+    return outcomes

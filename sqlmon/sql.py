@@ -8,7 +8,6 @@ sqlglot literals.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 

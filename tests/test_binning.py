@@ -7,18 +7,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from sqlmon.judge.binning import NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical, assign_numeric, boolean_profile, categorical_histogram, categorical_profile, numeric_histogram, numeric_profile, sql_literal
+from goldens import golden_cases
 from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy, quantile_edges
 
-GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / "drift_vectors.json"
+from sqlmon.judge.binning import (
+    NAN,
+    NEGINF,
+    NULL,
+    POSINF,
+    Histogram,
+    Profile,
+    assign_categorical,
+    assign_numeric,
+    boolean_profile,
+    categorical_histogram,
+    categorical_profile,
+    numeric_histogram,
+    numeric_profile,
+    sql_literal,
+)
 
-
-def golden_cases(*functions):
-    if not GOLDEN.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"golden vectors not found at {GOLDEN}"))]
-    cases = [c for c in json.loads(GOLDEN.read_text())["cases"] if c["function"] in functions]
-    return [pytest.param(c, id=c["id"]) for c in cases]
 
 
 def ladder(x: float, edges) -> int:

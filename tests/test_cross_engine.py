@@ -54,7 +54,6 @@ import yaml
 
 from sqlmon.runner import run
 from sqlmon.testtypes import TEST_TYPES
-from sqlmon.testtypes import drift_passes
 from sqlmon.testtypes.drift_passes import DISCRETE_PROBE, NumericPasses
 
 try:   # tests/ on sys.path (pytest's rootdir insertion; conftest imports it the same way) ...

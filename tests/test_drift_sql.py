@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy
 from scipy import stats as sps
 
 from sqlmon.judge.binning import Profile
-from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy
 from sqlmon.testtypes import drift_passes
 
 N = 100_000

@@ -3,7 +3,6 @@ forward migrations, and crash consistency (a `sqlmon run` killed inside its writ
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,10 +14,9 @@ import duckdb
 import pytest
 
 import sqlmon
-
 from sqlmon.errors import ConfigError
-from sqlmon.results import clean
 from sqlmon.history import open_history
+from sqlmon.results import clean
 from sqlmon.runner import load
 
 MON = """
@@ -356,10 +354,10 @@ def test_postgres_history_in_its_own_schema(tmp_path):
 
 def test_default_store_per_target_type(tmp_path):
     """duckdb -> a DuckDB file, spark -> Parquet folder, postgres -> schema `sqlmon` (no connection needed)."""
-    from sqlmon.history.parquet import ParquetStore
-    from sqlmon.history.duckdb import DuckDBStore
-    from sqlmon.history.postgres import PostgresStore
     from sqlmon.adapters import make_adapter
+    from sqlmon.history.duckdb import DuckDBStore
+    from sqlmon.history.parquet import ParquetStore
+    from sqlmon.history.postgres import PostgresStore
 
     root = tmp_path / "p"
     root.mkdir()

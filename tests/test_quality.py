@@ -77,7 +77,7 @@ def close(a, b, rel=REL):
     assert math.isclose(a, b, rel_tol=rel, abs_tol=1e-15), (a, b)
 
 
-# ---------------------------------------------------------------- golden vectors (shared/golden)
+# ---------------------------------------------------------------- golden vectors (tests/golden)
 def test_golden_classification_from_counts():
     c = q.BinaryCounts(tp=40, fp=10, fn=20, tn=130)
     for name, want in {"accuracy": 0.85, "precision": 0.8, "recall": 0.6666666666666666,

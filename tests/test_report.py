@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sqlmon.history import SeriesPoint
-from sqlmon.report.html import render
 from sqlmon.report.charts import HistoryPoint, histogram_svg, history_svg
+from sqlmon.report.html import render
 
 MON = """
 version: 1

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sqlmon.errors import CompileError, ConfigError
 from sqlmon.config.specs import MonitorSpec
-from sqlmon.sql import parse_condition, parse_query, parse_select_list
 from sqlmon.config.thresholds import parse_duration, parse_threshold
 from sqlmon.config.windows import parse_instant, resolve_windows
 from sqlmon.config.yamlio import load_yaml_text, locate
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.sql import parse_condition, parse_query, parse_select_list
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -223,8 +223,8 @@ def test_planner_splits_above_the_adapters_aggregate_limit():
     import sqlglot
     from sqlglot import exp
 
-    from sqlmon.requests import Aggregates, Scope
     from sqlmon.plan import answers, merge, plan
+    from sqlmon.requests import Aggregates, Scope
 
     scope = Scope(exp.to_table("t"))
 

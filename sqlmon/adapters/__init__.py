@@ -4,9 +4,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import ColumnInfo
+from sqlmon.errors import ConfigError, did_you_mean
 
 # name -> "module:Class"; one new engine = one entry here + one module.
 ADAPTERS: dict[str, str] = {

@@ -5,13 +5,13 @@ sqlglot's generator -- never as `if dialect == ...` elsewhere (a test greps for 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlglot import exp
 
 from sqlmon.columns import ColumnInfo
 from sqlmon.samples import Samples
+
 
 class Adapter:
     """One warehouse connection. Subclasses set the class attributes and implement the methods."""

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from sqlmon.errors import WarehouseError
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import ColumnInfo, kind_of
+from sqlmon.errors import WarehouseError
 
 
 class DuckDBAdapter(Adapter):

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from sqlmon.errors import ConfigError, WarehouseError, did_you_mean
-from sqlmon.columns import BOOLEAN, OTHER, STRING, ColumnInfo, kind_of
 from sqlmon.adapters.base import Adapter
+from sqlmon.columns import BOOLEAN, OTHER, STRING, ColumnInfo, kind_of
+from sqlmon.errors import ConfigError, WarehouseError, did_you_mean
 
 # Profile key -> libpq keyword.  Everything else in the profile is sqlmon's own.
 _LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password",

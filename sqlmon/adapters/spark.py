@@ -37,9 +37,9 @@ from typing import Any, Callable
 
 from sqlglot import exp
 
-from sqlmon.errors import ConfigError, WarehouseError
-from sqlmon.columns import OTHER, ColumnInfo, kind_of
 from sqlmon.adapters.base import Adapter
+from sqlmon.columns import OTHER, ColumnInfo, kind_of
+from sqlmon.errors import ConfigError, WarehouseError
 
 _LOCK = threading.Lock()
 _SESSION = None           # the process-wide SparkSession (classic or Connect)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlmon.config.vars import make_context, render_value
-from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
+from sqlmon.config.vars import make_context, render_value
 from sqlmon.config.yamlio import load_yaml, load_yaml_text, locate
+from sqlmon.errors import ConfigError, did_you_mean
 
 PROJECT_FILE = "sqlmon_project.yml"
 

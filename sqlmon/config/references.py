@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.config.project import Monitor
 from sqlmon.config.specs import TestSpec
+from sqlmon.errors import ConfigError, did_you_mean
 
 
 def resolve_reference(ref: str, test: TestSpec, ids: Iterable[str]) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from sqlmon.errors import ConfigError
 from sqlmon.config.project import Monitor
 from sqlmon.config.specs import TestSpec
+from sqlmon.errors import ConfigError
 
 METHODS = ("tag", "type", "column", "monitor", "id")
 

@@ -10,8 +10,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.config.yamlio import key_path, locate
+from sqlmon.errors import ConfigError, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlmon.errors import ConfigError
 from sqlmon.config.specs import MonitorSpec, WindowSpec
 from sqlmon.config.thresholds import parse_duration
+from sqlmon.errors import ConfigError
 
 
 @dataclass(frozen=True)

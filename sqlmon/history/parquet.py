@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlmon.errors import ConfigError, WarehouseError
-from sqlmon.history.tables import TABLES, VERSION_TABLE, statements, version_table_ddl
 from sqlmon.history.store import Store
+from sqlmon.history.tables import TABLES, VERSION_TABLE, statements, version_table_ddl
 
 COMMITTED = "_COMMITTED"
 

@@ -18,8 +18,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from sqlmon.errors import ConfigError, WarehouseError
-from sqlmon.history.tables import MIGRATIONS, SCHEMA_VERSION, TABLES, VERSION_TABLE, naive_utc, statements, version_table_ddl
+from sqlmon.errors import ConfigError
+from sqlmon.history.tables import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TABLES,
+    VERSION_TABLE,
+    naive_utc,
+    statements,
+    version_table_ddl,
+)
 from sqlmon.version import __version__
 
 ROWS_PER_INSERT = 200

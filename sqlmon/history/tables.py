@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlglot
 
-from sqlmon.version import __version__
 from sqlmon.results import clean
+from sqlmon.version import __version__
 
 if TYPE_CHECKING:
     from sqlmon.results import RunResult

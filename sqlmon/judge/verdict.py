@@ -10,9 +10,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sqlmon.judge.binning import KINDS, Histogram
 from sqlmon.errors import did_you_mean
-from sqlmon.judge.stats import ALPHA, MIN_COUNT, MIN_EXPECTED, P_THRESHOLD, SELECTION_Z, W1_STD_FLOOR, _counts, chisquare, hellinger, jensenshannon, ks, linf, psi, tvd, w1_cdf, ztest
+from sqlmon.judge.binning import KINDS, Histogram
+from sqlmon.judge.stats import (
+    ALPHA,
+    MIN_COUNT,
+    MIN_EXPECTED,
+    P_THRESHOLD,
+    SELECTION_Z,
+    W1_STD_FLOOR,
+    _counts,
+    chisquare,
+    hellinger,
+    jensenshannon,
+    ks,
+    linf,
+    psi,
+    tvd,
+    w1_cdf,
+    ztest,
+)
 
 
 def two_gate(pvalue: float, effect: float, alpha: float = ALPHA, threshold: float = 0.1) -> bool:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from sqlmon.version import __version__
 from sqlmon.results import RANK, clean
+from sqlmon.version import __version__
 
 if TYPE_CHECKING:
     from sqlmon.results import RunResult

@@ -13,11 +13,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmon.errors import ConfigError, SqlmonError
-from sqlmon.results import RANK
-from sqlmon.report.charts import HistoryPoint, history_svg, histogram_svg
-from sqlmon.report.page import PAGE
 from sqlmon.config.thresholds import parse_threshold
+from sqlmon.errors import ConfigError, SqlmonError
+from sqlmon.report.charts import HistoryPoint, histogram_svg, history_svg
+from sqlmon.report.page import PAGE
+from sqlmon.results import RANK
 
 if TYPE_CHECKING:
     from sqlmon.history import HistoryReader, SeriesPoint

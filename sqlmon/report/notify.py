@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 from sqlmon.errors import ConfigError, SqlmonError
 
 if TYPE_CHECKING:
-    from sqlmon.results import Result
     from sqlmon.history import HistoryReader
-    from sqlmon.results import RunResult
+    from sqlmon.results import Result, RunResult
 
 FAILING = ("fail", "error")
 TIMEOUT = 10.0               # seconds per webhook

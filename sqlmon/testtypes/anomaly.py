@@ -24,10 +24,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from sqlmon.results import Outcome
 from sqlmon.config.references import resolve_reference
-from sqlmon.judge.robust import Point, baseline, robust_z
 from sqlmon.config.thresholds import parse_duration
+from sqlmon.judge.robust import Point, baseline, robust_z
+from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Params, Run, TestContext, TestType
 
 SEASON_FACTOR = {"none": 1, "day_of_week": 7, "hour_of_day": 24}

@@ -15,16 +15,16 @@ from pydantic import BaseModel, ConfigDict
 from sqlglot import exp
 
 from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo, is_float, is_integer
-from sqlmon.errors import CompileError, ConfigError
-from sqlmon.requests import Aggregates, Query, Scope
-from sqlmon.results import Outcome
-from sqlmon.render import Macros
 from sqlmon.config.specs import MonitorSpec, TestSpec, validate
 from sqlmon.config.vars import RELATION_PLACEHOLDER
+from sqlmon.config.windows import Window
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.judge.evaluate import compare_windows
+from sqlmon.render import Macros
+from sqlmon.requests import Aggregates, Query, Scope
+from sqlmon.results import Outcome
 from sqlmon.sql import check_columns, parse_condition, parse_query, parse_relation, parse_select_list, replace_relation
 from sqlmon.sql import key as sql_key
-from sqlmon.config.windows import Window
-from sqlmon.judge.evaluate import compare_windows
 
 Run = Generator[list[Any], list[Any], Outcome]
 

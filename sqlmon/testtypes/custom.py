@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.errors import ConfigError
 from sqlmon.results import Outcome
-from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.sql import is_select_statement
 from sqlmon.testtypes.base import Run, TestContext, TestType
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic import field_validator
 
-from sqlmon.errors import CompileError, ConfigError
-from sqlmon.results import Outcome
-from sqlmon.requests import Query, Scope
-from sqlmon.sql import and_all, time_filter
 from sqlmon.columns import DATE, NUMERIC, STRING, TIMESTAMP
+from sqlmon.errors import CompileError, ConfigError
+from sqlmon.requests import Query, Scope
+from sqlmon.results import Outcome
+from sqlmon.sql import and_all, time_filter
 from sqlmon.testtypes.base import AggregateTest, Params, Run, ShareTest, TestContext, TestType, share
 
 

@@ -7,16 +7,26 @@ threshold the verdict is the two-gate rule of DESIGN §6 (significant AND large)
 """
 from __future__ import annotations
 
-
 from pydantic import Field, field_validator
 
 from sqlmon.columns import ColumnInfo
 from sqlmon.errors import CompileError, ConfigError, did_you_mean
-from sqlmon.results import Outcome
 from sqlmon.judge.verdict import METHODS, compare_histograms
-from sqlmon.testtypes.base import Params, Run, TestContext, TestType
 from sqlmon.requests import lockstep
-from sqlmon.testtypes.drift_passes import Baseline, CategoryPasses, NumericPasses, cached, definition_key, drift_kind, pinned, profile_key, remember, stored
+from sqlmon.results import Outcome
+from sqlmon.testtypes.base import Params, Run, TestContext, TestType
+from sqlmon.testtypes.drift_passes import (
+    Baseline,
+    CategoryPasses,
+    NumericPasses,
+    cached,
+    definition_key,
+    drift_kind,
+    pinned,
+    profile_key,
+    remember,
+    stored,
+)
 
 
 class DriftParams(Params):

@@ -17,13 +17,22 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-
-from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo
-from sqlmon.judge.binning import GRID, PROFILE_VERSION, Histogram, Profile, boolean_profile, categorical_histogram, categorical_profile, numeric_histogram, numeric_profile, point_masses
+from sqlmon.columns import BOOLEAN, DATE, NUMERIC, STRING, TIMESTAMP, ColumnInfo, is_float, is_integer
+from sqlmon.judge.binning import (
+    GRID,
+    PROFILE_VERSION,
+    Histogram,
+    Profile,
+    boolean_profile,
+    categorical_histogram,
+    categorical_profile,
+    numeric_histogram,
+    numeric_profile,
+    point_masses,
+)
 from sqlmon.requests import Aggregates, Prerequisite
 from sqlmon.sql import key as sql_key
 from sqlmon.testtypes.base import TestContext
-from sqlmon.columns import is_float, is_integer
 
 CATEGORY_LIMIT = 10_000     # values fetched per window; beyond it values count as `other`
 DISCRETE_PROBE = 3          # x bins: below this many (approximate) distinct values, list them all

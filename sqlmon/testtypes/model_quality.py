@@ -24,16 +24,16 @@ from pydantic import BaseModel, Field
 
 import sqlmon.judge.model_metrics as q
 from sqlmon.columns import STRING
-from sqlmon.errors import CompileError, ConfigError
-from sqlmon.results import Outcome
 from sqlmon.config.specs import MonitorSpec
-from sqlmon.testtypes.base import Run, TestContext, TestType
+from sqlmon.errors import CompileError, ConfigError
 from sqlmon.judge.evaluate import compare_windows
+from sqlmon.judge.segments import Segment, judge_segments
+from sqlmon.requests import lockstep
+from sqlmon.results import Outcome
+from sqlmon.testtypes.base import Run, TestContext, TestType
 from sqlmon.testtypes.model_sources import SOURCES, Collected, Model, Source, judged_rows, model_of
 from sqlmon.testtypes.model_sources import collect as collect_answers
-from sqlmon.judge.segments import Segment, judge_segments
 from sqlmon.testtypes.segments import SegmentParams, segment_columns, segment_exprs
-from sqlmon.requests import lockstep
 
 MIN_LABELLED = 100
 AUC_BINS = 100_000          # measured: README "Model-quality tests"

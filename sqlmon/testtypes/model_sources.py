@@ -15,9 +15,9 @@ All SQL is built with sqlglot (:mod:`sqlmon.quality_sql`); the only per-engine a
 from __future__ import annotations
 
 import dataclasses
-from operator import itemgetter
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np

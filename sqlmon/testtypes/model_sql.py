@@ -22,7 +22,17 @@ from typing import Any
 
 import sqlglot.expressions as exp
 
-from sqlmon.judge.model_metrics import CALIBRATION_BINS, EPS, SCORE_BINS, BinaryCounts, CalibrationBins, MulticlassCounts, RegressionSums, ScoreHistogram, ScoreSums
+from sqlmon.judge.model_metrics import (
+    CALIBRATION_BINS,
+    EPS,
+    SCORE_BINS,
+    BinaryCounts,
+    CalibrationBins,
+    MulticlassCounts,
+    RegressionSums,
+    ScoreHistogram,
+    ScoreSums,
+)
 
 ColumnLike = str | exp.Expression
 

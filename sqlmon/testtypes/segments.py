@@ -16,6 +16,7 @@ from sqlmon.judge.segments import MAX_SEGMENTS, MIN_SEGMENT_ROWS
 from sqlmon.sql import column
 from sqlmon.testtypes.base import Params, TestContext
 
+
 class SegmentParams(Params):
     """Guards for `segments:`: judge at most `max_segments` segments (largest first), each with
     at least `min_segment_rows` rows that the metric can judge."""

@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from sqlmon.results import Outcome
 from sqlmon.columns import NUMERIC, STRING
+from sqlmon.results import Outcome
 from sqlmon.testtypes.base import AggregateTest, Params, ShareTest, TestContext
 
 

@@ -9,7 +9,23 @@ import math
 
 import numpy as np
 
-from sqlmon.judge.binning import DEFAULT_BINS, GRID, NAN, NEGINF, NULL, POSINF, Histogram, Profile, assign_categorical, assign_numeric, boolean_profile, categorical_histogram, categorical_profile, numeric_profile, point_masses
+from sqlmon.judge.binning import (
+    DEFAULT_BINS,
+    GRID,
+    NAN,
+    NEGINF,
+    NULL,
+    POSINF,
+    Histogram,
+    Profile,
+    assign_categorical,
+    assign_numeric,
+    boolean_profile,
+    categorical_histogram,
+    categorical_profile,
+    numeric_profile,
+    point_masses,
+)
 from sqlmon.requests import float_values
 
 

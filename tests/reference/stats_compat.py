@@ -14,6 +14,7 @@ from scipy.special import digamma
 
 from sqlmon.judge.stats import W1_STD_FLOOR, _pair, _shares
 
+
 def psi_evidently(ref, cur) -> float:
     """PSI as Evidently (legacy) computes it: a zero share becomes 1e-4, or min_nonzero/1e6
     when the smallest non-zero share is ≤ 1e-4. For comparison only; not a default."""
