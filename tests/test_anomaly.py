@@ -2,16 +2,12 @@
 done-when: thirty backfilled days with an injected incident fail on the incident day only."""
 from __future__ import annotations
 
-import doctest
 from datetime import datetime, timedelta, timezone
 
 import duckdb
 import numpy as np
 import pytest
 
-import sqlmon.backfill
-import sqlmon.config.references
-import sqlmon.judge.robust
 from sqlmon.judge.robust import Point, baseline, robust_z
 
 # --- the formula first (test-first: numpy's median/MAD on the raw series) -------------------
@@ -35,11 +31,6 @@ def test_robust_z_zero_mad_falls_back_to_mean_deviation_then_none():
     assert r.mad == 0 and r.z == pytest.approx(2.0 / (1.253314 * 4 / 7))
     assert robust_z(5.0, [5.0] * 4).z == 0.0
     assert robust_z(5.5, [5.0] * 4).z is None
-
-
-def test_doctests_of_history_modules():
-    for module in (sqlmon.judge.robust, sqlmon.config.references, sqlmon.backfill):
-        assert doctest.testmod(module).failed == 0
 
 
 def test_baseline_season_and_exclusion():
