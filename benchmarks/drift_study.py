@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+# the numpy / peer-tool reference implementations live with the tests (not shipped)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 
 from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy  # noqa: E402
 from reference.stats_compat import wasserstein_norm_raw  # noqa: E402

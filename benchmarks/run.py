@@ -81,7 +81,7 @@ def child_bare(args: argparse.Namespace) -> dict:
 
 
 def _run_params() -> dict:
-    from sqlmon import runner  # `sqlmon.run` is a lazy wrapper: inspect the real one
+    from sqlmon import runner  # older sqlmon: `sqlmon.run` was a lazy wrapper, so inspect the real one
     return dict(inspect.signature(runner.run).parameters)
 
 
@@ -150,6 +150,9 @@ def child_sqlmon(args: argparse.Namespace) -> dict:
     import_s = time.perf_counter() - t0
     project = gen.project_path(args.rows)
     kw = _run_kwargs(args.variant, args.sqlmon_threads)
+    if "session" in _run_params():               # the in-memory baseline cache belongs to a Session
+        from sqlmon.session import Session
+        kw["session"] = Session()
     if args.tracemalloc:
         import tracemalloc
         tracemalloc.start()
@@ -168,7 +171,7 @@ def child_sqlmon(args: argparse.Namespace) -> dict:
         runs.append(run)
         del rr
     return {"import_s": import_s, "cold": runs[0], "steady": runs[1], "maxrss_mib": _maxrss_mib(),
-            "kwargs": {k: v for k, v in kw.items() if k != "as_of"}}
+            "kwargs": {k: v for k, v in kw.items() if k not in ("as_of", "session")}}
 
 
 # --- orchestration ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Model-quality metrics, finished in Python from the counts and sums the warehouse returns.
 
-The SQL side (:mod:`sqlmon.quality_sql`) returns only aggregates; its ``read_*`` functions put
+The SQL side (:mod:`sqlmon.testtypes.model_sql`) returns only aggregates; its ``read_*`` functions put
 them into the small frozen dataclasses below, and this module turns those into metrics. Every
 function returns a :class:`Metric` whose value is a finite float or ``None`` with a ``reason`` --
 never NaN or inf. ``error=True`` marks invalid data (e.g. probabilities outside [0, 1]): the
@@ -97,7 +97,7 @@ class BinaryCounts:
 
 @dataclass(frozen=True)
 class ScoreSums:
-    """Score sums of labelled rows with a score (``quality_sql.logloss_brier_measures``)."""
+    """Score sums of labelled rows with a score (``model_sql.logloss_brier_measures``)."""
 
     n: int
     sum_logloss: float
@@ -163,7 +163,7 @@ class MulticlassCounts:
 
 @dataclass(frozen=True)
 class RegressionSums:
-    """Regression aggregates (``quality_sql.regression_measures``); error = prediction - label.
+    """Regression aggregates (``model_sql.regression_measures``); error = prediction - label.
 
     ``abs_error_quantiles`` maps q -> quantile of |error|, computed elsewhere (quantile SQL is
     per dialect) and passed through.

@@ -3,7 +3,7 @@
 Trends become tests: a row count, a NULL share, a mean, a PSI or an accuracy that has no sensible
 fixed threshold still has a usual range. This test compares the referenced test's metric of THIS
 run with its recorded history (the history store, one value per past `as_of`) by a robust z-score
-(sqlmon.robust): z = (x - median) / (1.4826 * MAD).
+(sqlmon.judge.robust): z = (x - median) / (1.4826 * MAD).
 
     - anomaly: {of: row_count}                                   # a name in this monitor, or a unique_id
     - anomaly: {of: not_null, lookback: 60, seasonality: day_of_week, min_rel_change: 10%}

@@ -1,8 +1,8 @@
-"""Model-quality test types: one per metric of :data:`sqlmon.quality.METRICS`, plus `error_quantile`.
+"""Model-quality test types: one per metric of :data:`sqlmon.judge.model_metrics.METRICS`, plus `error_quantile`.
 
 Each reads the monitor's `model:` block (task, prediction, score, label, decision_threshold,
 positive). The warehouse returns counts and sums only (:mod:`.model_sources`); Python finishes
-the formula (:mod:`sqlmon.quality`). Ungrouped measures fuse with the monitor's other tests into
+the formula (:mod:`sqlmon.judge.model_metrics`). Ungrouped measures fuse with the monitor's other tests into
 one scan; score histograms, calibration bins and the multiclass confusion matrix are grouped
 requests shared by every test that needs them.
 
@@ -13,7 +13,7 @@ Rules (README "Model-quality tests"):
 * An undefined metric (precision with no positive predictions, AUC with one class, R² of a
   constant label, ...) -> ``skipped``, metric null, the reason in the message. Scores outside
   [0, 1] (or NaN) -> ``error`` naming the score column, for every score-based metric.
-* ``segments:`` -> every segment judged with the test's thresholds; see :mod:`.segments`.
+* ``segments:`` -> every segment judged with the test's thresholds; see :mod:`sqlmon.judge.segments`.
 * ``compare: reference`` -> current - reference (or ratio), overall and per segment.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What each model-quality metric asks of the warehouse, and how the answers are read.
 
 A *source* names the aggregates one family of metrics needs (the dataclasses of
-:mod:`sqlmon.quality`): ungrouped ``scalar`` measures, which the planner fuses into the monitor's
+:mod:`sqlmon.judge.model_metrics`): ungrouped ``scalar`` measures, which the planner fuses into the monitor's
 main scan, and optional ``Grouped`` parts (score histograms, calibration bins, the multiclass
 confusion matrix), which become grouped ``Aggregates`` shared by every test that needs the same
 grouping. With segments, the scalar measures are also asked per segment (one grouped scan for
@@ -9,7 +9,7 @@ all tests with the same segment columns); a grouped part either adds the segment
 of its own keys and sums the segment rows for the overall value, or (histograms) runs a separate,
 coarser grouping per segment so the answer stays small.
 
-All SQL is built with sqlglot (:mod:`sqlmon.quality_sql`); the only per-engine aggregate (the
+All SQL is built with sqlglot (:mod:`sqlmon.testtypes.model_sql`); the only per-engine aggregate (the
 |error| quantile) is the dispatched macro ``abs_error_quantile`` in ``macros/model_quality.sql``.
 """
 from __future__ import annotations
@@ -154,7 +154,7 @@ def _unlabelled(m: Model) -> dict[str, exp.Expression]:
 
 
 class Source:
-    """Measures for one aggregate dataclass of :mod:`sqlmon.quality` and how to read them."""
+    """Measures for one aggregate dataclass of :mod:`sqlmon.judge.model_metrics` and how to read them."""
 
     def scalar(self, m: Model, ctx: TestContext) -> dict[str, exp.Expression]:
         raise NotImplementedError
@@ -248,7 +248,7 @@ class HistogramSource(Source):
 
 
 def read_sparse_histogram(rows: list[tuple] | Columns, bins: int, score_column: str) -> q.ScoreHistogram:
-    """``(bin, pos, labelled, min_score, max_score)`` rows (``quality_sql.
+    """``(bin, pos, labelled, min_score, max_score)`` rows (``model_sql.
     labelled_histogram_measures``; negatives = labelled - pos), or the same as `Columns`,
     -> the non-empty bins in order.
 

@@ -1,7 +1,7 @@
 """The model-quality aggregates as sqlglot expressions (portable forms only).
 
 Each ``*_measures`` function returns ``{name: expression}``: named aggregates a planner can fuse
-into one SELECT; the names are the fields of the dataclasses in :mod:`sqlmon.quality`. The
+into one SELECT; the names are the fields of the dataclasses in :mod:`sqlmon.judge.model_metrics`. The
 ``*_select`` helpers build standalone grouped queries (score histograms, calibration bins, the
 multiclass confusion matrix). User values become literals through ``exp.convert``; column names
 become identifiers (quoted when needed) -- nothing is spliced into SQL text.

@@ -1,7 +1,7 @@
 """The numpy reference of the profile and histogram passes: what the SQL computes, from raw arrays.
 
 Tests compare the warehouse's answers with these, and ``benchmarks/drift_study.py`` runs the
-statistics on them (no SQL). Same rules as :mod:`.binning`, which re-exports them.
+statistics on them (no SQL). Same rules as :mod:`sqlmon.judge.binning`; not shipped in the wheel.
 """
 from __future__ import annotations
 

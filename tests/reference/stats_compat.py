@@ -1,6 +1,6 @@
 """Peer-tool conventions and extra tests, kept apart from sqlmon's own statistics.
 
-The golden vectors (shared/golden) and the study compare sqlmon with how Evidently and popmon
+The golden vectors (tests/golden) and the study compare sqlmon with how Evidently and popmon
 compute PSI, Evidently's goodness-of-fit chi-square, raw-data Wasserstein and Anderson–Darling
 on counts. None of these is a default; they document why sqlmon's choices differ.
 """
