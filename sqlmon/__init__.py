@@ -10,10 +10,60 @@ Python API::
 `run` and `compile_project` raise `sqlmon.errors.SqlmonError` on configuration errors; results
 are `sqlmon.Result` values inside a `sqlmon.RunResult`. A `sqlmon.Session` shares drift
 baselines between consecutive runs of one process.
+
+`import sqlmon` stays light (no SQL parser, engine or statistics library: the CLI's `--help` and
+`--version` start at once); `run` and `compile_project` import the machinery on first call. Their
+signatures are those of `sqlmon.runner` (a test keeps them equal).
 """
-from sqlmon.results import Result, RunResult
-from sqlmon.runner import Compiled, RunOptions, compile_project, run
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmon.results import Compiled, Result, RunResult
 from sqlmon.session import Session
 from sqlmon.version import __version__
 
-__all__ = ["Compiled", "Result", "RunOptions", "RunResult", "Session", "__version__", "compile_project", "run"]
+
+def run(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
+        select: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+        as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
+        fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
+        on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
+        report: bool = False, session: Session | None = None) -> RunResult:
+    """Run the selected tests of the project in `project_dir` and return every result.
+
+    `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
+    (default now, UTC); `vars`: like `--vars`; `fail_on="warn"` makes warnings fail the exit code.
+    Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
+    (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
+    `target/report.html` (`report`); a notification that fails is a warning, never an error.
+    `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`).
+    Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
+    errors; a test that cannot be computed is an `error` result instead.
+    """
+    from sqlmon import runner
+
+    return runner.run(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
+                      as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
+                      write_artifacts=write_artifacts, on_query=on_query, history=history, notify=notify,
+                      report=report, session=session)
+
+
+def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
+                    profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
+                    as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
+                    dialect: str | None = None, write: bool = True) -> list[Compiled]:
+    """The first-round SQL of each test (unfused), in the target's dialect or `dialect`.
+
+    The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
+    """
+    from sqlmon import runner
+
+    return runner.compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select,
+                                  exclude=exclude, as_of=as_of, vars=vars, dialect=dialect, write=write)
+
+
+__all__ = ["Compiled", "Result", "RunResult", "Session", "__version__", "compile_project", "run"]

@@ -79,6 +79,15 @@ class RunResult:
         return out
 
 
+@dataclass
+class Compiled:
+    """The SQL `sqlmon compile` shows for one test (its first round), or why there is none."""
+
+    test: str
+    sql: list[str]
+    error: str | None = None
+
+
 def clean(value: Any) -> Any:
     """JSON-safe: NaN/inf -> None, tuples -> lists, datetimes -> ISO text, numpy -> Python."""
     if isinstance(value, dict):

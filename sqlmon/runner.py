@@ -31,7 +31,7 @@ from sqlmon.report.artifacts import write_all
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
-from sqlmon.results import RunResult
+from sqlmon.results import Compiled, RunResult
 from sqlmon.samples import Samples
 from sqlmon.session import Session
 from sqlmon.sql import generate
@@ -98,17 +98,7 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
         report: bool = False, session: Session | None = None) -> RunResult:
-    """Run the selected tests of the project in `project_dir` and return every result.
-
-    `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
-    (default now, UTC); `vars`: like `--vars`; `fail_on="warn"` makes warnings fail the exit code.
-    Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
-    (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
-    `target/report.html` (`report`); a notification that fails is a warning, never an error.
-    `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`).
-    Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
-    errors; a test that cannot be computed is an `error` result instead.
-    """
+    """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
                          fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report)
     with _cycles_collected_after():
@@ -162,13 +152,6 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     return rr
 
 
-@dataclass
-class Compiled:
-    test: str
-    sql: list[str]
-    error: str | None = None
-
-
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
                     profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
                     as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
@@ -219,4 +202,4 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     return compiled
 
 
-__all__ = ["Compiled", "RunOptions", "RunResult", "compile_project", "load", "run", "run_with"]
+__all__ = ["RunOptions", "compile_project", "load", "run", "run_with"]

@@ -84,3 +84,21 @@ def test_one_jinja_environment_factory():
     makers = sorted(str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py")
                     if "jinja2.Environment(" in p.read_text() or "jinja2.sandbox" in p.read_text())
     assert makers == ["sqlmon/templating.py"]
+
+
+def test_the_public_api_has_real_signatures_and_a_light_import():
+    """`import sqlmon` (and so the CLI's --help/--version) loads no SQL parser, engine or
+    statistics library; `sqlmon.run`/`compile_project` have the runner's real signatures."""
+    import inspect
+
+    import sqlmon
+    from sqlmon import runner
+
+    assert inspect.signature(sqlmon.run) == inspect.signature(runner.run)
+    assert inspect.signature(sqlmon.compile_project) == inspect.signature(runner.compile_project)
+    assert "session" in inspect.signature(sqlmon.run).parameters and sqlmon.run.__doc__
+    heavy = ("sqlglot", "scipy", "duckdb", "numpy", "pydantic", "jinja2", "yaml")
+    code = ("import sys, sqlmon, sqlmon.cli; "
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
