@@ -203,8 +203,10 @@ def child_argv(kind: str, rows: int, args: argparse.Namespace, **extra) -> list[
 
 
 def wipe_state(rows: int) -> None:
-    """No history store and no artifacts: the next run starts cold."""
+    """No history store and no artifacts: the next run starts cold (the history lives in `.sqlmon/`
+    since 0.2, in `target/` before)."""
     shutil.rmtree(gen.project_path(rows) / "target", ignore_errors=True)
+    shutil.rmtree(gen.project_path(rows) / ".sqlmon", ignore_errors=True)
 
 
 def load_avg() -> str:

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmon.config.thresholds import parse_duration
-from sqlmon.config.windows import parse_instant
+from sqlmon.config.thresholds import parse_duration, parse_instant
 from sqlmon.errors import ConfigError
 from sqlmon.results import RunResult
 from sqlmon.runner import run

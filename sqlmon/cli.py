@@ -88,6 +88,7 @@ def init(name: str, no_sample: bool) -> None:
 def debug(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None) -> None:
     """Check the project, the profile and the connection."""
     from sqlmon.adapters import make_adapter
+    from sqlmon.history import open_history
     from sqlmon.runner import load
 
     project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
@@ -101,6 +102,13 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
         click.echo(f"connection: OK ({adapter.describe()})")
     finally:
         adapter.close()
+    store = open_history(project, adapter, write=False)
+    try:
+        for line in store.notices:
+            click.echo(f"note: {line}")
+        click.echo(f"history: {store.describe()} ({store.run_count()} runs)")
+    finally:
+        store.close()
 
 
 @main.command(name="ls")

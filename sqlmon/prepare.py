@@ -10,18 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmon.adapters import adapter_class
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import DATE, ColumnInfo
 from sqlmon.config.project import Monitor, Project
 from sqlmon.config.specs import TestSpec
 from sqlmon.config.windows import Window, resolve_windows
-from sqlmon.errors import CompileError, SqlmonError, did_you_mean
+from sqlmon.errors import CompileError, ConfigError, SqlmonError, did_you_mean
 from sqlmon.judge.evaluate import base_result
 from sqlmon.render import Macros
 from sqlmon.requests import Scope
 from sqlmon.results import Result
 from sqlmon.session import Session
-from sqlmon.sql import and_all, check_columns, parse_condition, parse_relation, time_filter
+from sqlmon.sql import and_all, check_columns, check_dialect, parse_condition, parse_query, parse_relation, time_filter
 from sqlmon.testtypes.base import TestContext, TestType
 
 
@@ -31,6 +32,45 @@ class Prepared:
     test_type: TestType | None = None
     ctx: TestContext | None = None
     error: Result | None = None
+
+
+def check_project(project: Project) -> None:
+    """Everything about the target and the SQL that can be checked without the warehouse, so that
+    `ls`, `compile` and `run` refuse a mistake before any connection or query, pointing at the key:
+    the target's type and keys, `sql_dialect`, and the syntax of every relation, `where:`,
+    `expression:`, `custom_sql` and `relationships.to` in the project's dialect. Unknown columns
+    and relations need the warehouse: they stay the affected test's `error`."""
+    target = project.target
+    engine = adapter_class(str(target.get("type", "")), project.target_locations.get("type"))
+    problem = engine.profile_problem(target)
+    if problem is not None:
+        key, what, hint = problem
+        raise ConfigError(what, location=project.target_locations.get(key, project.target_locations.get("")), hint=hint)
+    dialect = project.spec.sql_dialect
+    check_dialect(dialect, project.locations.get("sql_dialect"))
+    for monitor in project.monitors:
+        at = monitor.locations
+        spec = monitor.spec
+        parse_relation(spec.relation, dialect, at.get("relation", monitor.location))
+        if spec.where:
+            parse_condition(spec.where, dialect, at.get("where", monitor.location))
+        for name in ("current", "reference"):
+            window = getattr(spec, name)
+            if window is not None and window.relation:
+                parse_relation(window.relation, dialect, at.get(f"{name}.relation", monitor.location))
+            if window is not None and window.where:
+                parse_condition(window.where, dialect, at.get(f"{name}.where", monitor.location))
+        for test in monitor.tests:
+            if test.where:
+                parse_condition(test.where, dialect, test.locations.get("where", test.location))
+            for key, kind in project.test_types[test.test_type].sql_params.items():
+                value = getattr(test.params, key, None)
+                if isinstance(value, str):
+                    _SQL_PARSERS[kind](value, dialect, test.locations.get(key, test.location))
+
+
+_SQL_PARSERS = {"condition": parse_condition, "relation": parse_relation,
+                "query": lambda text, dialect, location: parse_query(text, dialect, location, "custom SQL")}
 
 
 def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, location: str) -> Scope:

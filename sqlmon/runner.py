@@ -16,18 +16,18 @@ from typing import Any
 
 from sqlmon.adapters import make_adapter
 from sqlmon.adapters.base import Adapter
-from sqlmon.config.project import Project, load_project
+from sqlmon.config.project import Project, default_target_dir, load_project
 from sqlmon.config.references import with_references
 from sqlmon.config.select import select_tests
+from sqlmon.config.thresholds import parse_instant
 from sqlmon.config.vars import RELATION_PLACEHOLDER, make_context
-from sqlmon.config.windows import parse_instant
-from sqlmon.errors import ConfigError
+from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.execute import execute
 from sqlmon.history import open_history
 from sqlmon.plan import plan
-from sqlmon.prepare import Prepared, prepare_monitor
+from sqlmon.prepare import Prepared, check_project, prepare_monitor
 from sqlmon.render import Macros
-from sqlmon.report.artifacts import write_all
+from sqlmon.report.artifacts import write_all, write_refused
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
@@ -62,8 +62,10 @@ class RunOptions:
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
          vars: dict[str, Any] | None = None) -> tuple[Project, dict[str, Any]]:
-    """The project (read once) and its test types, built-in and custom."""
+    """The project (read once) and its test types, built-in and custom, with every mistake that
+    needs no warehouse refused (`prepare.check_project`)."""
     project = load_project(project_dir, project_test_types, target=target, profiles_dir=profiles_dir, cli_vars=vars)
+    check_project(project)
     return project, project.test_types
 
 
@@ -121,25 +123,33 @@ def _cycles_collected_after() -> Iterator[None]:
 
 
 def run_with(o: RunOptions, session: Session) -> RunResult:
-    """The recipe: load, connect, prepare, execute, then artifacts, history, notifications, report."""
+    """The recipe: load, connect, prepare, execute, then artifacts, history, notifications, report.
+    A run refused before its tests ran still replaces the previous run's artifacts, with the reason."""
     started = datetime.now(timezone.utc)
-    as_of = parse_as_of(o.as_of)
-    project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars)
-    targets = parse_targets(o.notify)
-    adapter = make_adapter(project.target)
-    store = open_history(project, adapter, write=o.history)
-    adapter.connect()
+    as_of: datetime | None = None
+    project: Project | None = None
     try:
-        macros = _macros(project, adapter.name, adapter.dialect)
-        prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
-        ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
-                     on_query=o.on_query)
-    finally:
-        adapter.close()
-        store.close()
+        as_of = parse_as_of(o.as_of)
+        project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars)
+        targets = parse_targets(o.notify)
+        adapter = make_adapter(project.target)
+        store = open_history(project, adapter, write=o.history)
+        try:
+            adapter.connect()
+            macros = _macros(project, adapter.name, adapter.dialect)
+            prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
+            ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
+                         on_query=o.on_query)
+        finally:
+            adapter.close()
+            store.close()
+    except SqlmonError as err:
+        if o.write_artifacts:
+            _write_refused(err, project, o.project_dir, started, as_of)
+        raise
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
-                   datetime.now(timezone.utc), results, ex.queries, o.fail_on, project)
+                   datetime.now(timezone.utc), results, ex.queries, o.fail_on, project, list(store.notices))
     try:
         if o.write_artifacts:
             write_all(rr, project.target_dir)
@@ -150,6 +160,18 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     finally:
         store.close()
     return rr
+
+
+def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None, started: datetime,
+                   as_of: datetime | None) -> None:
+    """The refused run's artifacts, in the project's target folder when the project loaded, else in
+    the one its sqlmon_project.yml names (default `target/`); nothing when there is no project."""
+    try:
+        target_dir = project.target_dir if project is not None else default_target_dir(project_dir)
+        if target_dir is not None:
+            write_refused(err, target_dir, started, as_of)
+    except (OSError, SqlmonError):
+        pass                                   # the error being raised is the one to report
 
 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel, ParseError
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.errors import CompileError, did_you_mean
@@ -34,15 +34,31 @@ def _parse(text: str, dialect: str, location: str, what: str) -> list[exp.Expres
                            hint="fix the SQL syntax near the caret") from None
 
 
+def dialects() -> list[str]:
+    """The SQL dialects sqlglot reads and writes (`sql_dialect`, `sqlmon compile --dialect`)."""
+    from sqlglot.dialects import Dialects
+    return sorted(d.value for d in Dialects if d.value)
+
+
+def check_dialect(name: object, location: str | None, what: str = "sql_dialect") -> None:
+    if not isinstance(name, str) or name not in dialects():
+        raise CompileError(f"unknown SQL dialect '{name}' in `{what}`", location=location,
+                           hint=did_you_mean(str(name), dialects()) or f"one of: {', '.join(dialects())}")
+
+
 def parse_relation(text: str, dialect: str, location: str) -> exp.Table:
-    """`schema.table`, `"quoted name"`, or parquet.`/path/file.parquet` -> a Table node."""
+    """`schema.table`, `"quoted name"`, or parquet.`/path/file.parquet` (Spark) -> a Table node.
+    Only a (catalog.)(schema.)name path: no alias, no clause, no table function, no second statement."""
     try:
-        table = exp.to_table(text, dialect=dialect)
-    except (ParseError, ValueError):
+        table = sqlglot.parse_one(str(text), into=exp.Table, read=dialect)
+    except (SqlglotError, ValueError):
         table = None
-    if not isinstance(table, exp.Table) or not table.name:
+    parts = [table.args.get(k) for k in ("this", "db", "catalog")] if isinstance(table, exp.Table) else []
+    extra = [k for k, v in table.args.items() if v and k not in ("this", "db", "catalog")] if parts else ["?"]
+    if extra or not isinstance(parts[0], exp.Identifier) or not all(p is None or isinstance(p, exp.Identifier)
+                                                                    for p in parts[1:]):
         raise CompileError(f"relation '{text}' is not a table name", location=location,
-                           hint="write `relation: schema.table` (quote unusual names)")
+                           hint="write `relation: schema.table` (quote unusual names: \"my table\")")
     return table
 
 

@@ -95,7 +95,7 @@ def backfilled(tmp_path_factory):
 
 
 def history_rows(proj, sql):
-    con = duckdb.connect(str(proj.root / "target" / "sqlmon_history.duckdb"), read_only=True)
+    con = duckdb.connect(str(proj.root / ".sqlmon" / "history.duckdb"), read_only=True)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -176,7 +176,7 @@ def test_no_history_store_means_skipped_with_reason(proj):
     assert res.exit_code == 0
     r = proj.results()["daily._.volume_anomaly"]
     assert r["status"] == "skipped" and "only 0 past values" in r["message"]
-    assert not (proj.root / "target" / "sqlmon_history.duckdb").exists()
+    assert not (proj.root / ".sqlmon" / "history.duckdb").exists()
 
 
 @pytest.mark.parametrize("entry, message, hint", [

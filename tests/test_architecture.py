@@ -68,11 +68,11 @@ def test_the_check_fails_on_a_planted_violation(tmp_path, module, line, expected
 
 
 def test_one_place_turns_a_metric_into_a_status():
-    """Only judge/evaluate.py decides pass/warn/fail from thresholds: no other module parses a
-    threshold or builds a Result from a status it computed."""
-    users = sorted(str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py")
-                   if "parse_threshold(" in p.read_text() and p.name not in ("thresholds.py", "evaluate.py"))
-    assert users == ["sqlmon/report/html.py"]        # the report draws the threshold lines, it does not judge
+    """Only judge/evaluate.py compares a metric with a threshold, and no test type hands back a
+    pass/warn/fail of its own (a rule of its own is `Outcome.verdict`, judged there too)."""
+    judges = sorted(str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py")
+                    if ".breached(" in p.read_text() and p.name != "thresholds.py")     # where it is defined
+    assert judges == ["sqlmon/judge/evaluate.py"]
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

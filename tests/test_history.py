@@ -36,7 +36,7 @@ monitors:
 """
 
 
-def hist_path(proj, rel="target/sqlmon_history.duckdb"):
+def hist_path(proj, rel=".sqlmon/history.duckdb"):
     return proj.root / rel
 
 
@@ -287,7 +287,7 @@ def test_killing_a_run_mid_write_leaves_only_complete_runs(proj, tmp_path, backe
     finally:
         h.close()
     if backend == "parquet":
-        folders = list((proj.root / "target" / "sqlmon_history").iterdir())
+        folders = list((proj.root / ".sqlmon" / "history").iterdir())
         assert len(folders) == 3 and sum((f / "_COMMITTED").exists() for f in folders) == 2
 
 
@@ -366,7 +366,7 @@ def test_default_store_per_target_type(tmp_path):
                "pg": "type: postgres\n      host: 127.0.0.1"}
     (root / "profiles.yml").write_text("p:\n  target: duck\n  outputs:\n" +
                                        "".join(f"    {k}:\n      {v}\n" for k, v in outputs.items()))
-    expected = {"duck": (DuckDBStore, "target/sqlmon_history.duckdb"), "spark": (ParquetStore, "target/sqlmon_history"),
+    expected = {"duck": (DuckDBStore, ".sqlmon/history.duckdb"), "spark": (ParquetStore, ".sqlmon/history"),
                 "pg": (PostgresStore, None)}
     for name, (cls, rel) in expected.items():
         project, _ = load(root, target=name)

@@ -308,7 +308,7 @@ def test_a_drift_run_needs_no_pyarrow(proj):
     here = {r.unique_id: (r.status, r.metric) for r in rr.results}
     assert here["ev.x.drift"][0] in ("pass", "fail"), rr.results[0].message
     assert any("sqlmon_sample_" in q.sql for q in rr.queries)      # the kept sample was drawn and read
-    shutil.rmtree(proj.root / "target")                # no stored baseline: the new process draws the sample
+    shutil.rmtree(proj.root / ".sqlmon")               # no stored baseline: the new process draws the sample
     code = ("import sys, json; sys.modules['pyarrow'] = None\n"
             "from sqlmon.runner import run\n"
             f"rr = run({str(proj.root)!r}, as_of='2024-01-10', write_artifacts=False, history=False)\n"

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sqlmon.config.specs import MonitorSpec
+from sqlmon.config.specs import MonitorSpec, validate
 from sqlmon.config.thresholds import parse_duration, parse_threshold
-from sqlmon.config.windows import parse_instant, resolve_windows
+from sqlmon.config.thresholds import parse_instant
+from sqlmon.config.windows import resolve_windows
 from sqlmon.config.yamlio import load_yaml_text, locate
 from sqlmon.errors import CompileError, ConfigError
 from sqlmon.sql import parse_condition, parse_query, parse_select_list
@@ -88,9 +89,11 @@ def test_no_current_is_whole_relation():
     ({"current": {"last": "1 eon"}}, "bad duration"),
 ])
 def test_window_errors(kw, msg):
+    """Refused when the spec is validated (durations, dates, forms) or resolved (`previous:`)."""
     with pytest.raises(ConfigError) as err:
-        resolve_windows(mon(**kw), AS_OF, "f.yml:2")
-    assert msg in str(err.value)
+        resolve_windows(validate(MonitorSpec, {"name": "m", "relation": "t", "timestamp": "ts", **kw}, "f.yml"),
+                        AS_OF, "f.yml:2")
+    assert msg in str(err.value) and "f.yml" in str(err.value)
 
 
 def test_window_needs_timestamp():

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from sqlglot import exp
 
 from sqlmon.columns import ColumnInfo
+from sqlmon.errors import did_you_mean
 from sqlmon.samples import Samples
 
 
@@ -28,6 +29,21 @@ class Adapter:
     max_aggregates: ClassVar[int | None] = None         # split an ungrouped fused query above this
     keeps_samples: ClassVar[bool] = False    # `keep_sample`: a reference sample drawn once per run
     history_store: ClassVar[str] = "duckdb"  # the results history's default store (sqlmon.history.STORES)
+    # Profile keys this adapter reads, and dbt's own keys for the same engine: a profiles.yml shared
+    # with dbt keeps them, sqlmon leaves them to dbt (README "Profile keys"). Anything else is a typo.
+    profile_keys: ClassVar[tuple[str, ...]] = ()
+    dbt_profile_keys: ClassVar[tuple[str, ...]] = ("threads", "schema", "database")
+
+    @classmethod
+    def profile_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
+        """(key, what, fix) for the first key of `target` this adapter does not know, or None."""
+        known = ("type", "project_dir", *cls.profile_keys, *cls.dbt_profile_keys)
+        for key in target:
+            if key not in known:
+                close = did_you_mean(str(key), [*cls.profile_keys, *cls.dbt_profile_keys])
+                return (str(key), f"unknown key '{key}' in a {cls.name} target",
+                        close or f"{cls.name} targets take: {', '.join(cls.profile_keys)}")
+        return None
 
     def __init__(self, target: dict[str, Any]):
         self.target = target

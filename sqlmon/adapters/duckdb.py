@@ -17,6 +17,11 @@ from sqlmon.errors import WarehouseError
 class DuckDBAdapter(Adapter):
     name = "duckdb"
     dialect = "duckdb"
+    profile_keys = ("path", "threads", "memory_limit", "read_only")
+    # dbt-duckdb's keys: they configure dbt's own connection, which sqlmon does not open.
+    dbt_profile_keys = ("schema", "database", "extensions", "settings", "attach", "plugins", "external_root",
+                        "filesystems", "module_paths", "disable_transactions", "keep_open", "retries", "secrets",
+                        "config_options")
     # DuckDB pays for aggregates, not scans: CASE-wrapping every aggregate to share a scan between
     # windows costs more than the second scan saves (benchmarks/README.md), so windows stay apart.
     fuse_windows = False

@@ -55,6 +55,9 @@ class PostgresAdapter(Adapter):
     name = "postgres"
     dialect = "postgres"
     history_store = "postgres"
+    profile_keys = (*_LIBPQ_KEYS, "schema", "statement_timeout", "timezone")
+    dbt_profile_keys = ("threads", "keepalives_idle", "search_path", "role", "sslcert", "sslkey", "sslrootcert",
+                        "application_name", "retries")
     extra = "postgres"
     has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
     # Postgres pays per scan: every window of a relation shares one scan. One connection with a

@@ -67,6 +67,10 @@ class SparkAdapter(Adapter):
     name = "spark"
     dialect = "spark"
     history_store = "parquet"
+    profile_keys = ("master", "remote", "connect_timeout", "app_name", "spark_conf", "parquet")
+    dbt_profile_keys = ("method", "host", "port", "schema", "cluster", "token", "user", "organization",
+                        "server_side_parameters", "threads", "connect_retries", "endpoint", "auth", "kerberos_service_name",
+                        "use_ssl", "driver", "retry_all", "poll_interval", "query_timeout", "database")
     extra = "spark"
     has_nan = True   # DOUBLE/FLOAT hold NaN and +-Infinity (NaN = NaN, NaN sorts above +inf)
     # A Spark job per query costs seconds of scheduling and a full scan: share scans across

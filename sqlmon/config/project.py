@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sqlmon.config.profiles import load_target
 from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
+from sqlmon.config.thresholds import parse_threshold
 from sqlmon.config.vars import make_context, render_value
-from sqlmon.config.yamlio import load_yaml, load_yaml_text, locate
+from sqlmon.config.windows import window_problem
+from sqlmon.config.yamlio import key_locations, load_yaml, load_yaml_text, locate, location_of
 from sqlmon.errors import ConfigError, did_you_mean
 
 PROJECT_FILE = "sqlmon_project.yml"
@@ -23,6 +26,7 @@ class Monitor:
     spec: MonitorSpec
     location: str                 # file:line of the monitor
     tests: tuple[TestSpec, ...]   # table-level and column tests, in file order
+    locations: dict[str, str] = field(default_factory=dict)   # key path ("where", "reference.relation") -> file:line
 
     @property
     def name(self) -> str:
@@ -41,6 +45,8 @@ class Project:
     vars: dict[str, Any] = field(default_factory=dict)
     history_location: str = ""    # file:line of `history:` (errors about the store point there)
     test_types: dict[str, Any] = field(default_factory=dict)   # name -> TestType class, custom ones included
+    target_locations: dict[str, str] = field(default_factory=dict)   # profile key -> file:line ("": the output)
+    locations: dict[str, str] = field(default_factory=dict)          # sqlmon_project.yml key -> file:line
 
     @property
     def target_dir(self) -> Path:
@@ -53,6 +59,21 @@ def find_project_dir(start: Path) -> Path:
             return d
     raise ConfigError(f"no {PROJECT_FILE} found in {start} or any parent folder",
                       hint="run inside a sqlmon project, pass --project-dir, or create one with `sqlmon init NAME`")
+
+
+def default_target_dir(project_dir: Path | str | None) -> Path | None:
+    """The target folder of a project that did not load: the `target_path` its sqlmon_project.yml
+    names when that much can be read, else `target/`; None outside any project."""
+    try:
+        root = find_project_dir(Path(project_dir or ".").resolve())
+    except ConfigError:
+        return None
+    try:
+        raw = load_yaml(root / PROJECT_FILE)
+    except ConfigError:
+        raw = None
+    rel = raw.get("target_path") if isinstance(raw, dict) else None
+    return root / (rel if isinstance(rel, str) and rel else "target")
 
 
 def parse_vars(text: str | None) -> dict[str, Any]:
@@ -77,52 +98,18 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     variables = {**spec.vars, **(cli_vars or {})}
     context = make_context(variables)
     profile_name = spec.profile or spec.name
-    target_name, target_cfg = load_target(root, profile_name, target, profiles_dir, context)
+    chosen = load_target(root, profile_name, target, profiles_dir, context)
     macro_dirs = [root / p for p in spec.macro_paths if (root / p).is_dir()]
     types = test_types(macro_dirs)
+    check_defaults(spec.defaults, types, source, raw, ("defaults",))
     monitors = []
     for path in _monitor_files(root, spec):
         monitors.extend(load_monitor_file(path, root, spec, context, types))
     _check_unique_names(monitors)
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
-    return Project(root, spec, profile_name, target_name, target_cfg, monitors, macro_dirs, variables,
-                   f"{source}:{line}" if line else source, types)
-
-
-# --- profiles ------------------------------------------------------------------------------
-
-def profiles_search(root: Path, profiles_dir: Path | str | None) -> list[Path]:
-    if profiles_dir:
-        return [Path(profiles_dir)]
-    if os.environ.get("SQLMON_PROFILES_DIR"):
-        return [Path(os.environ["SQLMON_PROFILES_DIR"])]
-    return [root, Path.home() / ".sqlmon", Path.home() / ".dbt"]
-
-
-def load_target(root: Path, profile_name: str, target: str | None, profiles_dir: Path | str | None,
-                context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    dirs = profiles_search(root, profiles_dir)
-    path = next((d / "profiles.yml" for d in dirs if (d / "profiles.yml").exists()), None)
-    if path is None:
-        raise ConfigError(f"no profiles.yml found (looked in {', '.join(map(str, dirs))})",
-                          hint="create profiles.yml in the project, or pass --profiles-dir / set SQLMON_PROFILES_DIR")
-    raw = load_yaml(path) or {}
-    if profile_name not in raw:
-        raise ConfigError(f"profile '{profile_name}' not found in {path}", location=f"{path}:1",
-                          hint=did_you_mean(profile_name, raw) or "set `profile:` in sqlmon_project.yml to a profile in profiles.yml")
-    profile = raw[profile_name] or {}
-    outputs = profile.get("outputs") or {}
-    name = target or os.environ.get("SQLMON_TARGET") or profile.get("target") or "dev"
-    if name not in outputs:
-        line = locate(raw, (profile_name, "outputs"))
-        raise ConfigError(f"target '{name}' not found in profile '{profile_name}'", location=f"{path}:{line}",
-                          hint=did_you_mean(name, outputs) or f"targets here: {', '.join(outputs) or 'none'}")
-    cfg = dict(render_value(outputs[name], context, f"{path}:{locate(raw, (profile_name, 'outputs', name))}"))
-    if "type" not in cfg:
-        raise ConfigError(f"target '{name}' has no `type:`", location=f"{path}:{locate(raw, (profile_name, 'outputs', name))}",
-                          hint="add `type: duckdb` (or postgres, spark)")
-    cfg["project_dir"] = str(root)     # adapters resolve relative file paths against it
-    return name, cfg
+    return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
+                   f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
+                   key_locations(source, raw, (), depth=2))
 
 
 # --- monitors ------------------------------------------------------------------------------
@@ -144,12 +131,12 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
     raw = load_yaml(path, source)
     if raw is None:
         return []
-    raw = render_value(raw, context, source)
+    raw = render_value(raw, context, source, raw)
     parsed = validate(MonitorFile, raw, source)
     out = []
     for i, mon in enumerate(parsed.monitors):
         base = ("monitors", i)
-        location = f"{source}:{locate(raw, base)}"
+        _check_monitor(mon, test_types, source, raw, base)
         tests = []
         for j, entry in enumerate(mon.tests):
             tests.append(build_test(entry, mon, None, project, test_types, source, raw, base + ("tests", j)))
@@ -158,11 +145,48 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
                 tests.append(build_test(entry, mon, col.name, project, test_types, source, raw,
                                         base + ("columns", c, "tests", j)))
         _check_unique_ids(tests)
-        out.append(Monitor(mon, location, tuple(t for t in tests if t.enabled)))
+        out.append(Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
+                           key_locations(source, raw, base, depth=2)))
     return out
 
 
+def _check_monitor(mon: MonitorSpec, test_types: dict[str, Any], source: str, raw: Any, base: tuple) -> None:
+    """What the specs cannot check on their own: keys that need the other keys or the test types."""
+    if mon.preset is not None:
+        raise ConfigError("`preset:` is not available in this version of sqlmon (standard suites are planned)",
+                          location=location_of(source, raw, (*base, "preset")),
+                          hint="remove `preset:` and list the monitor's tests")
+    problem = window_problem(mon)
+    if problem is not None:
+        raise ConfigError(problem[1], location=location_of(source, raw, (*base, *problem[0])), hint=problem[2])
+    check_defaults(mon.defaults, test_types, source, raw, (*base, "defaults"))
+
+
+def check_defaults(defaults: dict[str, dict[str, Any]], test_types: dict[str, Any], source: str, raw: Any,
+                   base: tuple) -> None:
+    """`defaults:` of the project or a monitor: known test types, their keys, valid thresholds
+    (checked here, where they are written, not in the first test that inherits them)."""
+    for test_type, body in defaults.items():
+        at = (*base, test_type)
+        if test_type not in test_types:
+            raise ConfigError(f"`defaults:` for unknown test type '{test_type}'", location=location_of(source, raw, at),
+                              hint=did_you_mean(test_type, test_types) or "see `sqlmon ls --test-types` for the list")
+        tt = test_types[test_type]
+        allowed = [*COMMON_KEYS, *tt.param_names()]
+        for key, value in body.items():
+            where = location_of(source, raw, (*at, key))
+            if key not in allowed:
+                raise ConfigError(f"unknown key '{key}' in the defaults of '{test_type}'", location=where,
+                                  hint=did_you_mean(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
+            if key in THRESHOLD_KEYS:
+                parse_threshold(value, where)
+            if key == "segments" and not tt.segmentable:
+                raise ConfigError(f"test type '{test_type}' has no segments", location=where, hint=SEGMENTS_HINT)
+
+
 THRESHOLD_KEYS = ("warn_if", "error_if")
+SEGMENTS_HINT = ("`segments:` applies to model-quality tests (accuracy, roc_auc, ...); remove it here "
+                 "(monitor-level `segments:` feeds the model tests)")
 
 
 def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: ProjectSpec,
@@ -178,6 +202,10 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
         raise ConfigError(f"unknown test type '{test_type}'", location=location,
                           hint=did_you_mean(test_type, test_types) or "see `sqlmon ls --test-types` for the list")
     tt = test_types[test_type]
+    entry_path = path + ((test_type,) if isinstance(entry, dict) else ())
+    if "segments" in body and not tt.segmentable:
+        raise ConfigError(f"test type '{test_type}' has no segments",
+                          location=location_of(source, root, (*entry_path, "segments")), hint=SEGMENTS_HINT)
     levels = [project.defaults.get(test_type, {}), monitor.defaults.get(test_type, {}), body]
     raw_params = {k: v for level in levels for k, v in level.items() if k not in THRESHOLD_KEYS}
     levels.insert(0, tt.threshold_defaults(raw_params))
@@ -188,13 +216,13 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
                 merged.pop(k, None)
         merged.update(level)
     common = {k: merged.pop(k) for k in list(merged) if k in COMMON_KEYS}
-    entry_path = path + ((test_type,) if isinstance(entry, dict) else ())
     spec = validate(TestSpec, {"test_type": test_type, "params": merged, **common, "location": location},
                     source, root, entry_path)
     spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, location, source, root, entry_path)})
     return spec.model_copy(update={"location": location, "column": column,
                                    "unique_id": f"{monitor.name}.{column or '_'}.{spec.name or test_type}",
-                                   "monitor": monitor.name})
+                                   "monitor": monitor.name,
+                                   "locations": key_locations(source, root, entry_path, depth=1)})
 
 
 def _check_unique_ids(tests: list[TestSpec]) -> None:

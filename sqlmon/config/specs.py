@@ -6,14 +6,49 @@ normalised here too: a bare name or a one-key mapping `{<test_type>: {params}}`.
 """
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
+from sqlmon.config.thresholds import Threshold, parse_instant, parse_span, parse_threshold
 from sqlmon.config.yamlio import key_path, locate
 from sqlmon.errors import ConfigError, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class BadValue(ValueError):
+    """Raised by a spec validator: `validate()` reports it with the key's file:line and this hint."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _checked(parse: Any) -> Any:
+    """A pydantic before-validator from a parser that raises ConfigError."""
+    def check(value: Any) -> Any:
+        try:
+            return parse(value)
+        except ConfigError as err:
+            raise BadValue(err.message, err.hint) from None
+    return check
+
+
+# A threshold is typed when the project loads (operator, number, unit) and written back as its text.
+ThresholdText = Annotated[Threshold, BeforeValidator(_checked(parse_threshold)),
+                          PlainSerializer(lambda t: t.text, return_type=str),
+                          WithJsonSchema({"type": "string", "examples": ["> 1%", "< 1000", "> 6 hours"]})]
 
 
 class Spec(BaseModel):
@@ -34,6 +69,33 @@ class WindowSpec(Spec):
     @classmethod
     def _dates_as_text(cls, v: Any) -> Any:
         return [str(x) for x in v] if isinstance(v, list) else v
+
+    # Durations and dates stay text (the reference definition is hashed as written: pinned
+    # baselines keep their key), but are checked now: a window that cannot resolve is refused
+    # before any query.
+    @field_validator("last", "previous")
+    @classmethod
+    def _span(cls, v: str | None) -> str | None:
+        if v is not None:
+            _checked(parse_span)(v)
+        return v
+
+    @field_validator("between")
+    @classmethod
+    def _forward(cls, v: tuple[str, str] | None) -> tuple[str, str] | None:
+        if v is not None:
+            start, end = (_checked(parse_instant)(x) for x in v)
+            if start >= end:
+                raise BadValue(f"`between` must go forward in time: {list(v)}", "write [start, end) with start < end")
+        return v
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "WindowSpec":
+        forms = [k for k in ("last", "between", "previous") if getattr(self, k) is not None]
+        if len(forms) > 1:
+            raise BadValue(f"a window has both `{forms[0]}` and `{forms[1]}`",
+                           "a window is one of {last: N unit}, {between: [a, b]}, {previous: N unit}")
+        return self
 
 
 class ModelSpec(Spec):
@@ -121,8 +183,8 @@ class TestSpec(Spec):
     params: dict[str, Any] = {}
     name: str | None = None
     description: str | None = None
-    warn_if: Any = None
-    error_if: Any = None
+    warn_if: ThresholdText | None = None
+    error_if: ThresholdText | None = None
     severity: Literal["warn", "error"] = "error"
     where: str | None = None
     tags: list[str] = []
@@ -135,6 +197,7 @@ class TestSpec(Spec):
     column: str | None = None
     monitor: str = ""
     unique_id: str = ""
+    locations: dict[str, str] = {}      # key of the entry -> file:line (key.path), for later checks
 
 
 def split_entry(raw: Any, location: str) -> tuple[str, dict[str, Any]]:
@@ -175,9 +238,26 @@ def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tupl
         if first["type"] == "missing":
             raise ConfigError(f"missing required key '{loc[-1]}'", location=location,
                               hint=f"add `{loc[-1]}:` here") from None
+        problem = (first.get("ctx") or {}).get("error")
+        if isinstance(problem, BadValue):
+            raise ConfigError(problem.message, location=location, hint=problem.hint) from None
         value = first.get("input")
         shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
-        raise ConfigError(f"{first['msg']}{shown}", location=location) from None
+        raise ConfigError(f"{first['msg']}{shown}", location=location, hint=_hint(first)) from None
+
+
+def _hint(error: dict[str, Any]) -> str:
+    """How to fix a pydantic type or range error, in YAML terms."""
+    kind = error["type"]
+    if kind in ("finite_number",):
+        return "give a finite number (not .nan or .inf)"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"give a value {error['msg'].removeprefix('Input should be ')}"
+    if kind == "literal_error":
+        return f"use {error['msg'].removeprefix('Input should be ')}"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"give {error['msg'].removeprefix('Input should be ')}"
+    return "see the README's YAML reference for this key"
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:

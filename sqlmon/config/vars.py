@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 
+from sqlmon.config.yamlio import location_of
 from sqlmon.errors import ConfigError
 from sqlmon.templating import environment
 
@@ -52,17 +53,22 @@ def make_context(variables: dict[str, Any]) -> dict[str, Any]:
 _ENV = environment()
 
 
-def render_value(value: Any, context: dict[str, Any], location: str) -> Any:
-    """Render every string inside `value` (recursively); other scalars pass through."""
+def render_value(value: Any, context: dict[str, Any], source: str, root: Any = None, path: tuple = ()) -> Any:
+    """Render every string inside `value` (recursively); other scalars pass through. A render
+    error names the node's file:line and key path (`root`: the parsed file `value` sits in at
+    `path`) and never echoes the value (it may hold a secret)."""
     if isinstance(value, str):
         if "{{" not in value and "{%" not in value:
             return value
         try:
             out = _ENV.from_string(value).render(**context)
         except _Raise as err:
-            raise ConfigError(err.args[0], location=location, hint=err.args[1]) from None
+            raise ConfigError(err.args[0], location=_where(source, root, path), hint=err.args[1]) from None
         except jinja2.TemplateError as err:
-            raise ConfigError(f"cannot render {value!r}: {err}", location=location) from None
+            raise ConfigError(f"cannot render this value: {type(err).__name__}: {err.message or err}",
+                              location=_where(source, root, path),
+                              hint="check the {{ ... }} / {% ... %} syntax; only env_var(), var(), ref() and "
+                                   "source() are available") from None
         return _coerce(out)
     if isinstance(value, dict):
         out_d = type(value)() if type(value) is not dict else {}
@@ -70,15 +76,19 @@ def render_value(value: Any, context: dict[str, Any], location: str) -> Any:
             if hasattr(value, attr):
                 setattr(out_d, attr, getattr(value, attr))
         for k, v in value.items():
-            out_d[k] = render_value(v, context, location)
+            out_d[k] = render_value(v, context, source, root, (*path, k))
         return out_d
     if isinstance(value, list):
-        out_l = type(value)(render_value(v, context, location) for v in value)
+        out_l = type(value)(render_value(v, context, source, root, (*path, i)) for i, v in enumerate(value))
         for attr in ("line", "item_lines"):
             if hasattr(value, attr):
                 setattr(out_l, attr, getattr(value, attr))
         return out_l
     return value
+
+
+def _where(source: str, root: Any, path: tuple) -> str:
+    return location_of(source, root, path) if root is not None else source
 
 
 def _coerce(text: str) -> Any:

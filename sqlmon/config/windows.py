@@ -9,10 +9,10 @@ does not leak into another relation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlmon.config.specs import MonitorSpec, WindowSpec
-from sqlmon.config.thresholds import parse_duration
+from sqlmon.config.thresholds import parse_instant, parse_span
 from sqlmon.errors import ConfigError
 
 
@@ -31,26 +31,40 @@ class Window:
                 "end": self.end.isoformat() if self.end else None}
 
 
-def parse_instant(text: str | datetime, location: str | None = None) -> datetime:
-    """ISO date or timestamp -> aware UTC datetime (a date is its midnight UTC)."""
-    if isinstance(text, datetime):
-        value = text
-    else:
-        try:
-            value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ConfigError(f"bad date/time '{text}'", location=location,
-                              hint="use ISO format: 2024-01-31 or 2024-01-31T06:00:00") from None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+def window_problem(monitor: MonitorSpec) -> tuple[tuple[str, ...], str, str] | None:
+    """The first window mistake that needs no clock, as (key path under the monitor, what, fix):
+    a time window without a timestamp column, `previous:` anywhere but after a time-bounded
+    current window. Checked when the project loads; durations and dates are checked by the specs."""
+    for name, spec in (("current", monitor.current), ("reference", monitor.reference)):
+        if spec is None:
+            continue
+        forms = [k for k in ("last", "between", "previous") if getattr(spec, k) is not None]
+        if not forms:
+            continue
+        other = spec.relation is not None and spec.relation != monitor.relation
+        if not (spec.timestamp or (None if other else monitor.timestamp)):
+            return ((name, forms[0]), f"`{name}: {{{forms[0]}: ...}}` needs a timestamp column",
+                    "set `timestamp:` on the monitor (or on the reference when it is another relation)")
+        if forms[0] == "previous" and (name != "reference" or monitor.current is None
+                                       or (monitor.current.last is None and monitor.current.between is None)):
+            return ((name, "previous"), "`previous:` is for a reference window after a time-bounded current window",
+                    "give the monitor `current: {last: 1 day}` (or `between:`) first")
+    return None
 
 
 def resolve_windows(monitor: MonitorSpec, as_of: datetime, location: str) -> tuple[Window, Window | None]:
-    current = _resolve(monitor, monitor.current, "current", as_of, None, location)
-    reference = None
-    if monitor.reference is not None:
-        reference = _resolve(monitor, monitor.reference, "reference", as_of, current, location)
+    problem = window_problem(monitor)
+    if problem is not None:
+        raise ConfigError(problem[1], location=location, hint=problem[2])
+    try:
+        current = _resolve(monitor, monitor.current, "current", as_of, None, location)
+        reference = None
+        if monitor.reference is not None:
+            reference = _resolve(monitor, monitor.reference, "reference", as_of, current, location)
+    except (OverflowError, ValueError):
+        raise ConfigError(f"the windows of monitor '{monitor.name}' reach outside the calendar as of "
+                          f"{as_of.isoformat()}", location=location,
+                          hint="shorten the window or move --as-of into years 1..9999") from None
     return current, reference
 
 
@@ -62,28 +76,15 @@ def _resolve(monitor: MonitorSpec, spec: WindowSpec | None, name: str, as_of: da
     relation = spec.relation or monitor.relation
     timestamp = spec.timestamp or (None if other else monitor.timestamp)
     filt = _conds(spec.where) if other else _conds(monitor.where, spec.where)
-    forms = [k for k in ("last", "between", "previous") if getattr(spec, k) is not None]
-    if len(forms) > 1:
-        raise ConfigError(f"`{name}` has both {forms[0]} and {forms[1]}", location=location,
-                          hint="a window is one of {last: N unit}, {between: [a, b]}, {previous: N unit}")
     start = end = None
-    if forms:
-        if timestamp is None:
-            raise ConfigError(f"`{name}: {{{forms[0]}: ...}}` needs a timestamp column", location=location,
-                              hint="set `timestamp:` on the monitor (or on the reference when it is another relation)")
-        if spec.last is not None:
-            end = as_of
-            start = as_of - timedelta(seconds=parse_duration(spec.last, location))
-        elif spec.between is not None:
-            start, end = (parse_instant(x, location) for x in spec.between)
-            if start >= end:
-                raise ConfigError(f"`{name}: between` must go forward in time: {spec.between}", location=location)
-        else:
-            if name != "reference" or current is None or current.start is None:
-                raise ConfigError("`previous:` is for a reference window after a time-bounded current window",
-                                  location=location, hint="give the monitor `current: {last: 1 day}` first")
-            end = current.start
-            start = end - timedelta(seconds=parse_duration(spec.previous, location))
+    if spec.last is not None:
+        end = as_of
+        start = parse_span(spec.last, location).before(as_of)
+    elif spec.between is not None:
+        start, end = (parse_instant(x, location) for x in spec.between)
+    elif spec.previous is not None:
+        end = current.start if current is not None else None
+        start = parse_span(spec.previous, location).before(end) if end is not None else None
     return Window(name, relation, timestamp, start, end, filt)
 
 

@@ -111,3 +111,34 @@ def key_path(path: Sequence[Any]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def location_of(source: str, root: Any, path: Sequence[Any]) -> str:
+    """`file:line (key.path)` of the node at `path` (the line of the deepest node that exists)."""
+    line = locate(root, path)
+    where = f"{source}:{line}" if line else source
+    return f"{where} ({key_path(path)})" if path else where
+
+
+def key_locations(source: str, root: Any, base: Sequence[Any], depth: int = 2) -> dict[str, str]:
+    """`{'where': 'f.yml:7 (monitors[0].where)', 'reference.where': ...}` for the keys under the
+    mapping at `base`, `depth` levels down: where a later check (SQL syntax, profile keys) that
+    finds a problem in a value points."""
+    node: Any = root
+    for part in base:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    out: dict[str, str] = {}
+
+    def walk(value: Any, path: tuple, prefix: str, left: int) -> None:
+        if not isinstance(value, dict) or left == 0:
+            return
+        for key, child in value.items():
+            name = f"{prefix}{key}"
+            out[name] = location_of(source, root, (*path, key))
+            walk(child, (*path, key), name + ".", left - 1)
+
+    walk(node, tuple(base), "", depth)
+    return out

@@ -2,16 +2,19 @@
 history lives").
 
     store     default for              where
-    duckdb    duckdb targets           a separate DuckDB file, `target/sqlmon_history.duckdb`
+    duckdb    duckdb targets           a separate DuckDB file, `.sqlmon/history.duckdb` beside sqlmon_project.yml
     postgres  postgres targets         schema `sqlmon`, through a separate write connection
-    parquet   spark targets            Parquet files per run, `target/sqlmon_history/`, commit marker last
+    parquet   spark targets            Parquet files per run, `.sqlmon/history/`, commit marker last
 
 Each adapter names its store (`Adapter.history_store`); `history: {backend: ...}` in
-`sqlmon_project.yml` overrides it. Reading and recording: `reader.py`; the tables and their
-migrations: `tables.py`.
+`sqlmon_project.yml` overrides it. The file stores live outside `target/`, which `dbt clean`, `rm
+-rf target` and fresh CI checkouts throw away; `$SQLMON_HISTORY_PATH`, then `history: {path: ...}`,
+put them elsewhere. Reading and recording: `reader.py`; the tables and their migrations: `tables.py`.
 """
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,26 +34,58 @@ STORES: dict[str, Any] = {
     "parquet": lambda cfg, adapter, path, location: ParquetStore(path, location),
     "postgres": lambda cfg, adapter, path, location: PostgresStore(adapter, cfg.schema_name, location),
 }
-# Default file or folder of the stores that live in files, under target/.
-DEFAULT_PATH = {"duckdb": "sqlmon_history.duckdb", "parquet": "sqlmon_history"}
+# Default file or folder of the stores that live in files, relative to the project folder, and
+# where sqlmon before 0.2 kept them (relative to target/): moved once, with a notice.
+DEFAULT_PATH = {"duckdb": ".sqlmon/history.duckdb", "parquet": ".sqlmon/history"}
+LEGACY_PATH = {"duckdb": "sqlmon_history.duckdb", "parquet": "sqlmon_history"}
+PATH_ENV = "SQLMON_HISTORY_PATH"
 
 
 def open_history(project: Project, adapter: Any = None, *, write: bool = True) -> History:
     """The project's history store; with `write`, created or migrated now (so errors come early)."""
     cfg = project.spec.history
-    location = project.history_location
+    where = project.history_location
     write = write and cfg.enabled
     engine = adapter if adapter is not None else adapter_class(str(project.target.get("type", "")))
     backend = cfg.backend or engine.history_store
-    path = None
+    path, notices = None, []
     if backend in DEFAULT_PATH:
-        path = Path(cfg.path).expanduser() if cfg.path else project.target_dir / DEFAULT_PATH[backend]
-        path = path if path.is_absolute() else project.root / path
-        _check_not_warehouse(path, project, location)
-    store: Store = STORES[backend](cfg, adapter, path, location)
+        path, notices = history_path(project, backend)
+        _check_not_warehouse(path, project, where)
+    store: Store = STORES[backend](cfg, adapter, path, where)
     if write:
+        if path is not None and path.parent == project.root / ".sqlmon":
+            _own_folder(path.parent)
         store.ensure()
-    return History(store, project.spec.name, write)
+    return History(store, project.spec.name, write, notices)
+
+
+def history_path(project: Project, backend: str) -> tuple[Path, list[str]]:
+    """Where a file store lives: `$SQLMON_HISTORY_PATH`, else `history: {path: ...}` (relative to the
+    project folder), else `.sqlmon/` beside sqlmon_project.yml, where a store found at the old
+    default under target/ is moved once (the notice says so)."""
+    configured = os.environ.get(PATH_ENV) or project.spec.history.path
+    if configured:
+        path = Path(configured).expanduser()
+        return (path if path.is_absolute() else project.root / path), []
+    path = project.root / DEFAULT_PATH[backend]
+    legacy = project.target_dir / LEGACY_PATH[backend]
+    if path.exists() or not legacy.exists():
+        return path, []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(legacy), str(path))
+    if legacy.with_name(legacy.name + ".wal").exists():          # DuckDB's write-ahead log goes along
+        shutil.move(str(legacy) + ".wal", str(path) + ".wal")
+    return path, [f"the history store moved from {legacy} to {path} (out of target/, which `dbt clean` and "
+                  f"fresh checkouts remove); set history: {{path: ...}} or ${PATH_ENV} to keep it elsewhere"]
+
+
+def _own_folder(folder: Path) -> None:
+    """`.sqlmon/` is sqlmon's own: it tells git to leave it alone, as `.pytest_cache/` does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by sqlmon: the results history is data, not source\n*\n", encoding="utf-8")
 
 
 def _check_not_warehouse(path: Path, project: Project, location: str) -> None:

@@ -115,6 +115,10 @@ class HistoryReader:
         return [RunRow(r[0], _utc(r[1]), _utc(r[2]), _utc(r[3]),
                        dict(zip(("pass", "warn", "fail", "error", "skipped"), r[4:9])), r[9]) for r in rows]
 
+    def run_count(self) -> int:
+        rows = self.store.read("SELECT COUNT(*) FROM {s}runs")
+        return int(rows[0][0]) if rows else 0
+
     def load_baseline(self, unique_id: str, profile_key: str, *, pinned_only: bool = False) -> dict | None:
         """The frozen reference profile for a drift test, or None (then compute it from the reference).
 
@@ -166,10 +170,11 @@ class HistoryReader:
 class History(HistoryReader):
     """The reader plus the two writes: `record` a run, `pin_baseline` a run's profiles."""
 
-    def __init__(self, store: Store, project_name: str, write: bool):
+    def __init__(self, store: Store, project_name: str, write: bool, notices: list[str] | None = None):
         super().__init__(store)
         self.project_name = project_name
         self.write = write
+        self.notices = notices or []      # said once to the user (e.g. the store moved), not errors
 
     def record(self, rr: RunResult) -> None:
         """Append the run (runs, results, measurements, baselines) in one transaction."""

@@ -12,7 +12,6 @@ import math
 from typing import Any
 
 from sqlmon.config.specs import TestSpec
-from sqlmon.config.thresholds import parse_threshold
 from sqlmon.results import Outcome, Result
 
 
@@ -35,12 +34,11 @@ def judge(test: TestSpec, outcome: Outcome) -> Result:
     elif metric is None:
         status = "error"
     elif outcome.judged:
-        error_t = parse_threshold(test.error_if, test.location) if test.error_if is not None else None
-        warn_t = parse_threshold(test.warn_if, test.location) if test.warn_if is not None else None
-        if error_t and error_t.breached(metric):
-            status, why = "fail", f"error_if {error_t}"
-        elif warn_t and warn_t.breached(metric):
-            status, why = "warn", f"warn_if {warn_t}"
+        # thresholds were parsed (typed) when the project loaded
+        if test.error_if is not None and test.error_if.breached(metric):
+            status, why = "fail", f"error_if {test.error_if}"
+        elif test.warn_if is not None and test.warn_if.breached(metric):
+            status, why = "warn", f"warn_if {test.warn_if}"
     if status == "fail" and test.severity == "warn":
         status = "warn"
     message = outcome.message + (f" (breaches {why})" if why else "")

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.etree import ElementTree as ET
 
-from sqlmon.results import RANK, clean
+from sqlmon.errors import SqlmonError
+from sqlmon.results import RANK, RunResult, clean
 from sqlmon.version import __version__
 
-if TYPE_CHECKING:
-    from sqlmon.results import RunResult
+# 1.1 adds `errors`: a run refused before any test ran (a configuration mistake, an unreachable
+# warehouse) still replaces the previous run's artifacts, with the reason.
+SCHEMA_VERSION = "1.1"
 
-SCHEMA_VERSION = "1.0"
 
-
-def run_results(rr: "RunResult") -> dict[str, Any]:
+def run_results(rr: RunResult) -> dict[str, Any]:
     out = clean({
         "metadata": {
             "schema_version": SCHEMA_VERSION,
@@ -38,7 +40,7 @@ def run_results(rr: "RunResult") -> dict[str, Any]:
     return out
 
 
-def junit(rr: "RunResult") -> str:
+def junit(rr: RunResult) -> str:
     root = ET.Element("testsuites", name="sqlmon", tests=str(len(rr.results)))
     by_monitor: dict[str, list[Any]] = {}
     for r in rr.results:
@@ -63,7 +65,7 @@ def junit(rr: "RunResult") -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def summary_md(rr: "RunResult") -> str:
+def summary_md(rr: RunResult) -> str:
     counts = rr.by_status()
     icon = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "💥", "skipped": "⏭️"}
     lines = [f"## sqlmon run — {'passed' if rr.exit_code == 0 else 'FAILED'}", "",
@@ -87,12 +89,42 @@ def _fmt(v: Any) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    # a temporary name of this writer's own: two runs writing the same target never share one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def write_all(rr: "RunResult", target_dir: Path) -> None:
+def refused(error: SqlmonError, started: datetime, as_of: datetime | None) -> dict[str, Any]:
+    """run_results.json of a run refused before any test ran: no results, exit code 2, the reason."""
+    return clean({
+        "metadata": {"schema_version": SCHEMA_VERSION, "sqlmon_version": __version__,
+                     "invocation_id": uuid.uuid4().hex, "generated_at": datetime.now(timezone.utc),
+                     "started_at": started, "target": "", "adapter": "", "as_of": as_of or "", "queries": 0},
+        "summary": {**{s: 0 for s in RANK}, "total": 0, "exit_code": 2},
+        "results": [],
+        "errors": [{"message": error.message, "location": error.location, "hint": error.hint}],
+    })
+
+
+def write_refused(error: SqlmonError, target_dir: Path, started: datetime, as_of: datetime | None) -> None:
+    """Replace the previous run's artifacts with the reason this run was refused, so CI never
+    publishes an old green result: run_results.json, a JUnit file with one <error>, summary.md."""
+    atomic_write(target_dir / "run_results.json", json.dumps(refused(error, started, as_of)))
+    root = ET.Element("testsuites", name="sqlmon", tests="1", errors="1")
+    suite = ET.SubElement(root, "testsuite", name="sqlmon", tests="1", failures="0", errors="1", skipped="0")
+    case = ET.SubElement(suite, "testcase", classname="sqlmon", name="configuration")
+    ET.SubElement(case, "error", message=error.message.splitlines()[0]).text = str(error)
+    ET.indent(root)
+    atomic_write(target_dir / "junit.xml", ET.tostring(root, encoding="unicode", xml_declaration=True))
+    atomic_write(target_dir / "summary.md", "## sqlmon run — REFUSED (no test ran)\n\n```\n" + str(error) + "\n```\n")
+    atomic_write(target_dir / "run" / "queries.sql", "-- no query: the run was refused before it started\n")
+
+
+def write_all(rr: RunResult, target_dir: Path) -> None:
     # One line, like dbt's: json's C encoder does not indent, and the Python one took 0.03 s per run
     # (`python -m json.tool target/run_results.json` pretty-prints it).
     atomic_write(target_dir / "run_results.json", json.dumps(run_results(rr)))

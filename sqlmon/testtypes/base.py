@@ -31,7 +31,8 @@ Run = Generator[list[Any], list[Any], Outcome]
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Unknown keys and NaN/inf numbers are refused when the project loads.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass
@@ -185,6 +186,14 @@ class TestType:
     compares: ClassVar[bool] = True            # supports `compare: reference`
     phase: ClassVar[int] = 0                   # tests of phase 1 start after every phase-0 test is judged
                                                # (anomaly: it judges another test's metric of this run)
+    segmentable: ClassVar[bool] = False        # takes `segments:` (model-quality tests)
+    sql_params: ClassVar[dict[str, str]] = {}  # parameter -> "condition" | "query" | "relation": SQL in
+                                               # sql_dialect, parsed when the project loads
+
+    @classmethod
+    def param_names(cls) -> list[str]:
+        """The test type's own keys (besides the common ones every test takes)."""
+        return list(cls.Params.model_fields)
 
     @classmethod
     def references(cls, params: BaseModel) -> list[str]:

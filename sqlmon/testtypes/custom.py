@@ -25,6 +25,10 @@ class MacroTest(TestType):
     arguments: tuple[str, ...] = ()
 
     @classmethod
+    def param_names(cls) -> list[str]:
+        return sorted(set(cls.arguments) - {"relation", "column"})
+
+    @classmethod
     def validate_params(cls, params, column, monitor, location, source, root, path):  # type: ignore[override]
         allowed = set(cls.arguments) - {"relation", "column"}
         for key in params:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from sqlmon.columns import DATE, NUMERIC, STRING, TIMESTAMP
+from sqlmon.config.specs import BadValue
 from sqlmon.errors import CompileError, ConfigError
 from sqlmon.requests import Query, Scope
 from sqlmon.results import Outcome
@@ -142,18 +143,20 @@ class RangeParams(Params):
     max: float | None = None
     inclusive: bool = True
 
+    @model_validator(mode="after")
+    def _ordered(self) -> "RangeParams":
+        if self.min is None and self.max is None:
+            raise BadValue("range needs `min:` and/or `max:`", "e.g. `range: {min: 0, max: 600}`")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise BadValue(f"range has min {self.min:g} > max {self.max:g}", "swap them: `min` is the lower bound")
+        return self
+
 
 class Range(ShareTest):
     name, macro, kinds = "range", "range", (NUMERIC,)
     Params = RangeParams
     metric = "share of rows outside [min, max] (NaN counts as outside)"
 
-    @classmethod
-    def validate_params(cls, params, column, monitor, location, source, root, path):  # type: ignore[override]
-        p = super().validate_params(params, column, monitor, location, source, root, path)
-        if p.min is None and p.max is None:
-            raise ConfigError("range needs `min:` and/or `max:`", location=location, hint="e.g. `range: {min: 0, max: 600}`")
-        return p
     failing = "are out of range"
 
 
@@ -175,6 +178,7 @@ class ExpressionParams(Params):
 class Expression(ShareTest):
     name, level, macro = "expression", "any", "expression"
     Params = ExpressionParams
+    sql_params = {"expression": "condition"}
     metric = "share of rows where `expression` is false or NULL"
 
     def measure_args(self, ctx: TestContext) -> dict[str, Any]:
@@ -192,6 +196,7 @@ class RelationshipsParams(Params):
 class Relationships(TestType):
     name = "relationships"
     Params = RelationshipsParams
+    sql_params = {"to": "relation"}
     error_if = "> 0"
     metric = "share of rows whose non-NULL key has no match in `to`.`field`"
 
@@ -245,6 +250,7 @@ class CustomSqlParams(Params):
 class CustomSql(TestType):
     name, level = "custom_sql", "any"
     Params = CustomSqlParams
+    sql_params = {"sql": "query"}
     error_if = "> 0"
     metric = "number of failing rows the SELECT returns"
 

@@ -104,6 +104,7 @@ class ModelQualityTest(TestType):
     level = "table"
     Params: ClassVar[type[BaseModel]] = ModelParams
     spec: ClassVar[q.MetricSpec]
+    segmentable = True
 
     @classmethod
     def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,

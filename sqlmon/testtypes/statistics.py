@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sqlmon.columns import NUMERIC, STRING
+from sqlmon.config.specs import BadValue
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import AggregateTest, Params, ShareTest, TestContext
 
@@ -73,6 +74,12 @@ class DistinctShare(AggregateTest):
 class LengthParams(Params):
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "LengthParams":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise BadValue(f"length has min {self.min} > max {self.max}", "swap them: `min` is the shortest length")
+        return self
 
 
 class Length(ShareTest):
