@@ -3,6 +3,7 @@ forward migrations, and crash consistency (a `sqlmon run` killed inside its writ
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -176,6 +177,34 @@ def test_history_location_options(proj):
     (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {enabled: false}\n")
     proj.run()
     assert not hist_path(proj).exists()
+
+
+def test_default_location_is_outside_target(proj, tmp_path):
+    """`.sqlmon/history.duckdb` beside sqlmon_project.yml: `rm -rf target` (dbt clean, a fresh CI
+    checkout of artifacts) keeps the history; git is told to leave `.sqlmon/` alone."""
+    proj.monitors(MON)
+    proj.run()
+    shutil.rmtree(proj.root / "target")
+    proj.run("--as-of", "2024-01-11")
+    assert query(hist_path(proj), "SELECT COUNT(*) FROM runs") == [(2,)]
+    assert (proj.root / ".sqlmon" / ".gitignore").read_text().splitlines()[-1] == "*"
+    out = proj.cli("debug").output
+    assert f"history: {hist_path(proj)} (2 runs)" in out, out
+    other = tmp_path / "elsewhere" / "h.duckdb"                  # the environment wins over the file
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {path: hist/h.duckdb}\n")
+    proj.cli("run", "--as-of", "2024-01-12", env={"SQLMON_HISTORY_PATH": str(other)})
+    assert query(other, "SELECT COUNT(*) FROM runs") == [(1,)] and not (proj.root / "hist").exists()
+
+
+def test_an_old_store_in_target_is_moved_once(proj):
+    proj.monitors(MON)
+    proj.run()
+    old = proj.root / "target" / "sqlmon_history.duckdb"
+    hist_path(proj).rename(old)                                    # as sqlmon 0.1 left it
+    res = proj.run("--as-of", "2024-01-11")
+    assert "the history store moved from" in res.output and str(hist_path(proj)) in res.output, res.output
+    assert not old.exists() and query(hist_path(proj), "SELECT COUNT(*) FROM runs") == [(2,)]
+    assert "moved" not in proj.run("--as-of", "2024-01-12").output
 
 
 @pytest.mark.parametrize("history, message, hint", [
