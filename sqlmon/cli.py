@@ -11,6 +11,7 @@ from typing import Any, Callable
 import click
 
 from sqlmon.errors import SqlmonError
+from sqlmon.redact import scrub
 from sqlmon.version import __version__
 
 _COMMON = [
@@ -44,7 +45,7 @@ def _guard(f: Callable) -> Callable:
         except SqlmonError as err:
             if debug:
                 traceback.print_exc()
-            click.secho(f"Error: {err}", fg="red", err=True)
+            click.secho(f"Error: {scrub(str(err))}", fg="red", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.secho("Interrupted.", fg="red", err=True)
@@ -52,7 +53,7 @@ def _guard(f: Callable) -> Callable:
         except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
             if debug:
                 traceback.print_exc()
-            click.secho(f"Internal error: {type(err).__name__}: {err}\n  (a bug in sqlmon; rerun with --debug for the traceback)",
+            click.secho(f"Internal error: {type(err).__name__}: {scrub(str(err))}\n  (a bug in sqlmon; rerun with --debug for the traceback)",
                         fg="red", err=True)
             sys.exit(2)
     return wrapper
@@ -89,6 +90,7 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
     """Check the project, the profile and the connection."""
     from sqlmon.adapters import make_adapter
     from sqlmon.history import open_history
+    from sqlmon.prepare import monitored_relations
     from sqlmon.runner import load
 
     project, types = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
@@ -100,6 +102,8 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
     try:
         adapter.execute("SELECT 1")
         click.echo(f"connection: OK ({adapter.describe()})")
+        for line in adapter.privilege_warnings(monitored_relations(project)):
+            click.secho(f"warning: {line}", fg="yellow")
     finally:
         adapter.close()
     store = open_history(project, adapter, write=False)
@@ -152,9 +156,9 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
         click.secho(f"-- {c.test}", fg="cyan")
         if c.error:
             errors += 1
-            click.secho(f"-- error: {c.error}", fg="red")
+            click.secho(f"-- error: {scrub(c.error)}", fg="red")
         for sql in c.sql:
-            click.echo(sql + ";")
+            click.echo(scrub(sql) + ";")
         click.echo()
     if errors:
         sys.exit(2)
@@ -182,7 +186,7 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
                      on_query=progress.update, history=not no_history, notify=notify, report=report)
     print_summary(rr)
     for line in rr.warnings:
-        click.secho(f"Warning: {line}", fg="yellow", err=True)
+        click.secho(f"Warning: {scrub(line)}", fg="yellow", err=True)
     if report and rr.project is not None:
         click.echo(f"Report: {rr.project.target_dir / 'report.html'}")
     sys.exit(rr.exit_code)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from sqlmon.redact import scrub
 from sqlmon.results import RANK
 
 if TYPE_CHECKING:
@@ -56,13 +57,13 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
             table.add_column(col, overflow="fold")
         for r in results:
             thr = " ".join(t for t in (r.error_if and f"error {r.error_if}", r.warn_if and f"warn {r.warn_if}") if t)
-            msg = r.message.splitlines()[0] if r.message else ""
+            msg = scrub(r.message.splitlines()[0]) if r.message else ""
             test = r.unique_id.split(".", 1)[1]
             table.add_row(f"[{STYLE[r.status]}]{r.status.upper()}[/]", test, _fmt(r.metric), thr, msg)
         console.print(table)
         for r in results:
             if r.status == "error" and "\n" in r.message:
-                console.print(f"  [red]{r.unique_id}[/]: {r.message}")
+                console.print(f"  [red]{r.unique_id}[/]: {scrub(r.message)}")
         console.print()
     counts = rr.by_status()
     parts = [f"[{STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n]

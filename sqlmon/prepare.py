@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlglot import exp
+
 from sqlmon.adapters import adapter_class
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import DATE, ColumnInfo
@@ -67,6 +69,19 @@ def check_project(project: Project) -> None:
                 value = getattr(test.params, key, None)
                 if isinstance(value, str):
                     _SQL_PARSERS[kind](value, dialect, test.locations.get(key, test.location))
+
+
+def monitored_relations(project: Project) -> list[exp.Table]:
+    """Every relation the project's monitors read (their own and their references'), once each."""
+    dialect = project.spec.sql_dialect
+    seen: dict[str, exp.Table] = {}
+    for monitor in project.monitors:
+        names = [monitor.spec.relation, *(w.relation for w in (monitor.spec.current, monitor.spec.reference)
+                                          if w is not None and w.relation)]
+        for name in names:
+            table = parse_relation(name, dialect, monitor.location)
+            seen.setdefault(table.sql(dialect), table)
+    return list(seen.values())
 
 
 _SQL_PARSERS = {"condition": parse_condition, "relation": parse_relation,

@@ -11,16 +11,24 @@ import hashlib
 import marshal
 import os
 import re
+import stat
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
+from sqlmon.config.vars import Refusal
 from sqlmon.errors import CompileError, did_you_mean
 from sqlmon.sql import quote_identifier, render_literal
 from sqlmon.templating import environment
+from sqlmon.version import __version__
+
+SANDBOX_HINT = ("macros render in a sandbox: no attributes starting with _, no Python objects; use the "
+                "documented helpers (identifier, literal, dispatch, var, env_var)")
 
 _MACRO_DEF = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(")
 
@@ -55,13 +63,21 @@ class _Dispatched:
 # macro file can be shared; compiling all built-in macros costs ~0.1-0.15 s, paid once per process
 # instead of once per run (a 30-day backfill runs 30 times), and once per machine thanks to the
 # on-disk cache below (like Python's __pycache__: compiled code only, keyed by the source).
-_CODE: dict[str, Any] = {}
+# Loading code is running code, so the cache is keyed by everything that shapes the code (the
+# environment class: sandboxed code calls `environment.call`, which checks every call) and read
+# only from files and a folder that this user owns and nobody else can write.
+_CODE: dict[tuple[str, str], Any] = {}
 
 
 def _template(env: jinja2.Environment, text: str) -> jinja2.Template:
-    if text not in _CODE:
-        _CODE[text] = _cached_code(text) or _compile(env, text)
-    return env.template_class.from_code(env, _CODE[text], env.make_globals(None), None)
+    key = (_env_tag(env), text)
+    if key not in _CODE:
+        _CODE[key] = _cached_code(env, text) or _compile(env, text)
+    return env.template_class.from_code(env, _CODE[key], env.make_globals(None), None)
+
+
+def _env_tag(env: jinja2.Environment) -> str:
+    return f"{type(env).__module__}.{type(env).__qualname__}"
 
 
 def code_cache_dir() -> Path:
@@ -71,26 +87,45 @@ def code_cache_dir() -> Path:
     return Path(root) / "jinja"
 
 
-def _code_path(text: str) -> Path:
-    # marshal's format is Python's own, the generated code is Jinja's: both are in the key
-    tag = f"{sys.implementation.cache_tag}|jinja2-{jinja2.__version__}|{text}"
+def _code_path(env: jinja2.Environment, text: str) -> Path:
+    # marshal's format is Python's own, the generated code Jinja's and the environment's
+    tag = f"{sys.implementation.cache_tag}|jinja2-{jinja2.__version__}|{_env_tag(env)}|sqlmon-{__version__}|{text}"
     return code_cache_dir() / (hashlib.sha256(tag.encode()).hexdigest()[:32] + ".code")
 
 
-def _cached_code(text: str) -> Any:
+def _private(path: Path, is_dir: bool) -> bool:
+    """Owned by this user, writable by nobody else, and no link: safe to load code from."""
+    if not hasattr(os, "geteuid"):
+        return False                 # no owner to check (Windows): no cache
     try:
-        return marshal.loads(_code_path(text).read_bytes())
+        st = os.lstat(path)
+    except OSError:
+        return False
+    kind = stat.S_ISDIR if is_dir else stat.S_ISREG
+    return kind(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _cached_code(env: jinja2.Environment, text: str) -> Any:
+    path = _code_path(env, text)
+    if not (_private(path.parent, True) and _private(path, False)):
+        return None             # not cached yet, or not ours alone: compile
+    try:
+        return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
-        return None             # not cached yet, or unreadable: compile
+        return None             # unreadable: compile
 
 
 def _compile(env: jinja2.Environment, text: str) -> Any:
     code = env.compile(text)
-    path = _code_path(text)
+    path = _code_path(env, text)
     try:                        # a cache only: any failure to write it is ignored
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(code))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(path.parent, True):
+            return code         # a folder others can write: never cache there
+        tmp = path.with_suffix(f".{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps(code))
         os.replace(tmp, path)   # atomic: a concurrent reader sees the whole file or none
     except OSError:
         pass
@@ -124,6 +159,12 @@ class Macros:
                 module = _template(self.env, text).make_module()
             except jinja2.TemplateSyntaxError as err:
                 raise CompileError(f"macro file does not parse: {err.message}", location=f"{f}:{err.lineno}") from None
+            except SecurityError as err:           # top-level code of the file runs here
+                raise CompileError(f"macro file tried something the sandbox refuses: {err}", location=str(f),
+                                   hint=SANDBOX_HINT) from None
+            except (jinja2.TemplateError, Refusal) as err:
+                raise CompileError(f"macro file fails outside its macros: {err}", location=str(f),
+                                   hint="keep code inside {% macro %} ... {% endmacro %}") from None
             for name in _MACRO_DEF.findall(text):
                 self.modules[name] = getattr(module, name)
 
@@ -159,6 +200,15 @@ class Macros:
         except jinja2.UndefinedError as err:
             raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}): {err.message}", location=location,
                                hint="check the test's parameters and the macro's arguments") from None
+        except SecurityError as err:
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) tried something the sandbox refuses: "
+                               f"{err}", location=location, hint=SANDBOX_HINT) from None
+        except Refusal as err:
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}): {err.args[0]}", location=location,
+                               hint=err.args[1]) from None
+        except jinja2.TemplateError as err:
+            raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) failed: {err.message or err}",
+                               location=location, hint="check the macro's Jinja") from None
         except TypeError as err:
             raise CompileError(f"macro '{macro}' ({self.sources.get(macro)}) was called wrongly: {err}", location=location) from None
         finally:

@@ -27,7 +27,7 @@ from sqlmon.history import open_history
 from sqlmon.plan import plan
 from sqlmon.prepare import Prepared, check_project, prepare_monitor
 from sqlmon.render import Macros
-from sqlmon.report.artifacts import write_all, write_refused
+from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
@@ -131,7 +131,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     try:
         as_of = parse_as_of(o.as_of)
         project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars)
-        targets = parse_targets(o.notify)
+        targets, notify_warnings = parse_targets(o.notify)
         adapter = make_adapter(project.target)
         store = open_history(project, adapter, write=o.history)
         try:
@@ -149,7 +149,8 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         raise
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
-                   datetime.now(timezone.utc), results, ex.queries, o.fail_on, project, list(store.notices))
+                   datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
+                   [*store.notices, *notify_warnings])
     try:
         if o.write_artifacts:
             write_all(rr, project.target_dir)
@@ -219,8 +220,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
         base = project.target_dir / "compiled"
         for c in compiled:
             path = base / (c.test.replace(".", "/") + ".sql")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(";\n\n".join(c.sql) + (";\n" if c.sql else f"-- error: {c.error}\n"), encoding="utf-8")
+            atomic_write(path, ";\n\n".join(c.sql) + (";\n" if c.sql else f"-- error: {c.error}\n"))
     return compiled
 
 

@@ -26,7 +26,8 @@ MAX_COLUMNS = 64
 
 
 class Samples:
-    def __init__(self) -> None:
+    def __init__(self, catalog: str | None = None) -> None:
+        self.catalog = catalog                       # the database the adapter keeps them in (None: unqualified)
         self._select: dict[str, exp.Query] = {}      # name -> SELECT * ... <sample clause>
         self._columns: dict[str, list[str]] = {}     # name -> the columns tests registered
         self._drawn: dict[str, frozenset[str]] = {}  # name -> the columns drawn so far
@@ -42,6 +43,8 @@ class Samples:
             new = [c for c in columns if c not in have]
             if not new or len(have) + len(new) <= MAX_COLUMNS or not have:
                 have.extend(new)
+                if self.catalog:
+                    return exp.table_(name, db="main", catalog=self.catalog)
                 return exp.Table(this=exp.to_identifier(name))
             part += 1
 

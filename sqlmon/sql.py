@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
+from sqlglot.tokens import TokenType
 
 from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.errors import CompileError, did_you_mean
@@ -50,7 +51,9 @@ def parse_relation(text: str, dialect: str, location: str) -> exp.Table:
     """`schema.table`, `"quoted name"`, or parquet.`/path/file.parquet` (Spark) -> a Table node.
     Only a (catalog.)(schema.)name path: no alias, no clause, no table function, no second statement."""
     try:
-        table = sqlglot.parse_one(str(text), into=exp.Table, read=dialect)
+        # a quoted string is a file to DuckDB ('data.csv' in FROM is a replacement scan), never a name
+        strings = any(t.token_type == TokenType.STRING for t in sqlglot.tokenize(str(text), read=dialect))
+        table = None if strings else sqlglot.parse_one(str(text), into=exp.Table, read=dialect)
     except (SqlglotError, ValueError):
         table = None
     parts = [table.args.get(k) for k in ("this", "db", "catalog")] if isinstance(table, exp.Table) else []

@@ -298,9 +298,17 @@ def test_spark_parquet_relations(tmp_path):
         adapter.connect()
         assert [c.name for c in adapter.columns(exp.to_table("engine_pq"))] == COLUMNS
         assert adapter.execute("SELECT COUNT(*), SUM(i) FROM engine_pq") == [(6, 16)]
-        # ... and a Parquet path written in the relation itself
+        # ... and a Parquet path written in the relation itself: refused unless the target opts in
+        # (spark.sql.runSQLOnFiles off: a query reads catalog tables only)
         direct = sqlglot.parse_one(f"SELECT * FROM parquet.`{path}`", read="spark").find(exp.Table)
-        assert {c.name: c.kind for c in adapter.columns(direct)} == KINDS
+        with pytest.raises(WarehouseError):
+            adapter.columns(direct)
+        with pytest.raises(WarehouseError):
+            adapter.execute(f"SELECT COUNT(*) FROM engine_pq WHERE i IN (SELECT i FROM parquet.`{path}`)")
+        opted = make_adapter(dict(loaded.adapter.target, allow_file_relations=True))
+        opted.connect()
+        assert {c.name: c.kind for c in opted.columns(direct)} == KINDS
+        make_adapter(dict(loaded.adapter.target)).connect()          # the shared session back to the default
         with pytest.raises(WarehouseError, match="no_such.parquet"):
             make_adapter(dict(loaded.adapter.target,
                               parquet={"gone": str(tmp_path / "no_such.parquet")})).connect()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +25,6 @@ from sqlmon.judge.binning import (
     numeric_profile,
     sql_literal,
 )
-
 
 
 def ladder(x: float, edges) -> int:

@@ -1,6 +1,8 @@
 """Selection, the defaults cascade, gating, exit codes and fusion, through the public API and CLI."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 TWO_MONITORS = """
@@ -280,7 +282,7 @@ monitors:
     assert '"le_0"' in current[1].lower() and "failing_count" in current[1].lower()           # all the rest
     # the profile's rows and the reference histogram's: one query each, shared by all three drift
     # tests, both reading the kept sample
-    assert "from sqlmon_sample_" in profile[0].lower()
+    assert re.search(r"from sqlmon_scratch_[0-9a-f]+\.main\.sqlmon_sample_", profile[0].lower())
 
 
 def test_a_drift_run_needs_no_pyarrow(proj):

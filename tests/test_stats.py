@@ -1,14 +1,12 @@
 """Drift statistics: golden vectors, agreement with scipy on raw data, and the verdict rules."""
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from goldens import all_cases, golden_cases
 import scipy.stats as st
+from goldens import all_cases, golden_cases
 from reference import stats_compat
 from reference.binning_numpy import histogram_categorical_numpy, histogram_numpy, profile_numpy
 from scipy.spatial.distance import jensenshannon as scipy_js

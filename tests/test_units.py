@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from sqlmon.config.specs import MonitorSpec, validate
-from sqlmon.config.thresholds import parse_duration, parse_threshold
-from sqlmon.config.thresholds import parse_instant
+from sqlmon.config.thresholds import parse_duration, parse_instant, parse_threshold
 from sqlmon.config.windows import resolve_windows
 from sqlmon.config.yamlio import load_yaml_text, locate
 from sqlmon.errors import CompileError, ConfigError

@@ -48,7 +48,11 @@ class Adapter:
     def __init__(self, target: dict[str, Any]):
         self.target = target
         # What the run's tests sample (sqlmon.samples), when this adapter keeps samples.
-        self.samples = Samples() if self.keeps_samples else None
+        self.samples = Samples(self.sample_catalog()) if self.keeps_samples else None
+
+    def sample_catalog(self) -> str | None:
+        """The database kept samples live in (qualifying their names), or None."""
+        return None
 
     # --- lifecycle -------------------------------------------------------------------
     def connect(self) -> None:
@@ -89,3 +93,8 @@ class Adapter:
     def describe(self) -> str:
         """One line for `sqlmon debug`: engine, version, where it connects."""
         return self.name
+
+    def privilege_warnings(self, relations: list[exp.Table]) -> list[str]:
+        """For `sqlmon debug`: what this connection may do beyond reading `relations` (the
+        monitored ones), for engines with roles; sqlmon needs SELECT only."""
+        return []

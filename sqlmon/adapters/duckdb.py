@@ -17,7 +17,7 @@ from sqlmon.errors import WarehouseError
 class DuckDBAdapter(Adapter):
     name = "duckdb"
     dialect = "duckdb"
-    profile_keys = ("path", "threads", "memory_limit", "read_only")
+    profile_keys = ("path", "threads", "memory_limit", "read_only", "allowed_paths")
     # dbt-duckdb's keys: they configure dbt's own connection, which sqlmon does not open.
     dbt_profile_keys = ("schema", "database", "extensions", "settings", "attach", "plugins", "external_root",
                         "filesystems", "module_paths", "disable_transactions", "keep_open", "retries", "secrets",
@@ -33,29 +33,47 @@ class DuckDBAdapter(Adapter):
     keeps_samples = True
 
     def __init__(self, target: dict[str, Any]):
+        # the attached in-memory database holding kept samples: one per adapter (two runs in one
+        # process may share the database instance), attached before the configuration is locked
+        self._scratch = f"sqlmon_scratch_{uuid.uuid4().hex[:12]}"
         super().__init__(target)
         self.conn = None
         self.path = self._resolved_path()
-        self._scratch: str | None = None      # the attached database holding kept samples
+
+    def sample_catalog(self) -> str | None:
+        return self._scratch
 
     def connect(self) -> None:
         import duckdb
 
         self.path = path = self._resolved_path()
         read_only = bool(self.target.get("read_only", path != ":memory:"))
-        config: dict[str, Any] = {}
+        # Extensions are never installed or loaded by a query (autoloading would fetch code).
+        config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         if self.target.get("threads"):
             config["threads"] = int(self.target["threads"])
         if self.target.get("memory_limit"):
             config["memory_limit"] = str(self.target["memory_limit"])
         try:
             self.conn = duckdb.connect(path, read_only=read_only, config=config)
-            _session(self.conn)
+            _lock_down(self.conn, self._scratch, self._allowed_paths())
         except duckdb.Error as err:
             raise WarehouseError(
                 f"cannot open DuckDB database '{path}': {err}",
                 hint="check `path:` in profiles.yml (relative paths are taken from the project folder)",
             ) from None
+
+    def _allowed_paths(self) -> list[str]:
+        """`allowed_paths:` of the profile (files or folders, relative to the project): the only
+        files a query may read besides the warehouse, for users who monitor files on purpose."""
+        raw = self.target.get("allowed_paths") or []
+        paths = [raw] if isinstance(raw, str) else list(raw)
+        out = []
+        for p in paths:
+            full = Path(str(p)).expanduser()
+            full = full if full.is_absolute() else Path(self.target.get("project_dir", ".")) / full
+            out.append(str(full.resolve()) + ("/" if full.is_dir() else ""))
+        return out
 
     def _resolved_path(self) -> str:
         """`path:` relative to the project folder; `:memory:` as it is."""
@@ -66,26 +84,19 @@ class DuckDBAdapter(Adapter):
 
     def close(self) -> None:
         if self.conn is not None:
-            if self._scratch is not None:    # the instance may outlive us (another connection to the file)
-                with contextlib.suppress(Exception):
-                    self.conn.execute(f"DETACH {self._scratch}")
-                self._scratch = None
+            with contextlib.suppress(Exception):     # the instance may outlive us (another connection to the file)
+                self.conn.execute(f"DETACH {self._scratch}")
             self.conn.close()
             self.conn = None
 
     def _cursor(self) -> Any:
-        # a cursor is a new session: SETs are not inherited
-        return _session(self.conn.cursor(), self._scratch)
+        # a cursor is a new session of the same instance: it has the global settings of _lock_down
+        return self.conn.cursor()
 
     def keep_sample(self, name: str, sql: str) -> int:
         import duckdb
 
         try:
-            if self._scratch is None:
-                # one per adapter: two runs in one process may share the database instance
-                scratch = f"sqlmon_scratch_{uuid.uuid4().hex[:12]}"
-                self.conn.execute(f"ATTACH ':memory:' AS {scratch} (READ_WRITE)")
-                self._scratch = scratch
             cursor = self._cursor()
             cursor.execute(f"CREATE OR REPLACE TABLE {self._scratch}.main.{name} AS {sql}")
             return int(cursor.execute(f"SELECT count(*) FROM {self._scratch}.main.{name}").fetchone()[0])
@@ -153,16 +164,26 @@ class DuckDBAdapter(Adapter):
         return f"duckdb {duckdb.__version__} at {self.target.get('path', ':memory:')}"
 
 
-def _session(conn: Any, scratch: str | None = None) -> Any:
-    """The session settings every query needs, on a connection or a cursor (~0.1 ms)."""
+def _lock_down(conn: Any, scratch: str, allowed: list[str]) -> None:
+    """The session settings, then a connection that can read only the warehouse: no file, HTTP or
+    extension access from a query (`read_csv('/etc/passwd')`, `glob`, `COPY ... TO`, `ATTACH`,
+    `INSTALL`), and a locked configuration, so a query cannot undo it. Settings are global (every
+    cursor is a new session of this instance, and a locked instance refuses SETs), in this order:
+    what a locked instance still needs first. An instance already locked (another connection of
+    this process to the same file) is reused as it is."""
+    conn.execute(f"ATTACH ':memory:' AS {scratch} (READ_WRITE)")     # kept samples (sqlmon.samples)
+    if conn.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        return
     # pyarrow-written Parquet: without this DuckDB treats isnan() as always false and NaN rows
     # land silently in ordinary bins (measured, DESIGN §8).
-    conn.execute("SET parquet_can_have_nan = true")
+    conn.execute("SET GLOBAL parquet_can_have_nan = true")
     # Windows are UTC instants; without this, TIMESTAMPTZ comparisons follow the machine's zone.
-    conn.execute("SET TimeZone = 'UTC'")
-    if scratch is not None:     # kept samples by their plain names, after the database's own tables
-        conn.execute(f"SET search_path = 'main,{scratch}.main'")
-    return conn
+    conn.execute("SET GLOBAL TimeZone = 'UTC'")
+    if allowed:
+        conn.execute("SET allowed_directories = ?", [[p for p in allowed if p.endswith("/")]])
+        conn.execute("SET allowed_paths = ?", [[p for p in allowed if not p.endswith("/")]])
+    conn.execute("SET enable_external_access = false")
+    conn.execute("SET lock_configuration = true")
 
 
 def _first_line(err: Exception) -> str:

@@ -204,6 +204,28 @@ class PostgresAdapter(Adapter):
             except Exception:   # the connection broke; the next call reports it
                 pass
 
+    def privilege_warnings(self, relations: list[exp.Table]) -> list[str]:
+        """A superuser or a member of pg_read_server_files can read server files (`pg_read_file`);
+        a role that can write the monitored relations is more than a monitor needs."""
+        role, superuser = self.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")[0]
+        out = []
+        if superuser:
+            out.append(f"role '{role}' is a superuser: it can read server files and write anything; "
+                       "monitor with a role that has SELECT only (README \"Security\")")
+        for power in ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"):
+            if not superuser and self.execute(
+                    f"SELECT to_regrole('{power}') IS NOT NULL AND pg_has_role(current_user, '{power}', 'MEMBER')")[0][0]:
+                out.append(f"role '{role}' is a member of {power}: revoke it from the monitoring role")
+        for table in relations:
+            name = table.sql(self.dialect)
+            writable = self.execute(
+                "SELECT to_regclass(" + exp.Literal.string(name).sql(self.dialect) + ") IS NOT NULL AND "
+                "has_table_privilege(current_user, " + exp.Literal.string(name).sql(self.dialect) +
+                ", 'INSERT, UPDATE, DELETE, TRUNCATE')")[0][0]
+            if writable and not superuser:
+                out.append(f"role '{role}' can write {name}: the monitoring role needs SELECT only")
+        return out
+
     def describe(self) -> str:
         location = f"{self._where()}/{self.target.get('dbname') or self.target.get('database') or ''}"
         if self.conn is not None:

@@ -67,7 +67,7 @@ class SparkAdapter(Adapter):
     name = "spark"
     dialect = "spark"
     history_store = "parquet"
-    profile_keys = ("master", "remote", "connect_timeout", "app_name", "spark_conf", "parquet")
+    profile_keys = ("master", "remote", "connect_timeout", "app_name", "spark_conf", "parquet", "allow_file_relations")
     dbt_profile_keys = ("method", "host", "port", "schema", "cluster", "token", "user", "organization",
                         "server_side_parameters", "threads", "connect_retries", "endpoint", "auth", "kerberos_service_name",
                         "use_ssl", "driver", "retry_all", "poll_interval", "query_timeout", "database")
@@ -160,9 +160,13 @@ def get_session(target: dict[str, Any]):
         if _SESSION is None or not _session_alive(_SESSION):
             _SESSION, _SESSION_ORIGIN = _start_session(target)
         _quiet_python_loggers()
-        try:   # runtime setting: applies to a reused session too
+        try:   # runtime settings: they apply to a reused session too
             _SESSION.conf.set("spark.sql.session.timeZone",
                               str((target.get("spark_conf") or {}).get("spark.sql.session.timeZone", "UTC")))
+            # A query reads catalog tables only: no parquet.`/any/path` (or csv., json., text.) in
+            # a relation or a `where:` subquery, unless the target opts in. The `parquet:` mapping
+            # reads its files through the DataFrame reader and keeps working.
+            _SESSION.conf.set("spark.sql.runSQLOnFiles", "true" if target.get("allow_file_relations") else "false")
         except _spark_errors() as err:
             raise WarehouseError(f"Spark session is not usable: {_first_line(err)}") from None
         return _SESSION

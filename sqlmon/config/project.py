@@ -97,8 +97,9 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     spec = validate(ProjectSpec, raw, source)
     variables = {**spec.vars, **(cli_vars or {})}
     context = make_context(variables)
+    profile_context = make_context(variables, secrets=True)      # secrets may reach the connection only
     profile_name = spec.profile or spec.name
-    chosen = load_target(root, profile_name, target, profiles_dir, context)
+    chosen = load_target(root, profile_name, target, profiles_dir, profile_context)
     macro_dirs = [root / p for p in spec.macro_paths if (root / p).is_dir()]
     types = test_types(macro_dirs)
     check_defaults(spec.defaults, types, source, raw, ("defaults",))

@@ -11,6 +11,7 @@ import jinja2
 
 from sqlmon.config.yamlio import location_of
 from sqlmon.errors import ConfigError
+from sqlmon.redact import is_secret
 from sqlmon.templating import environment
 
 # What `{{ relation }}` renders to, in YAML values (custom SQL) and macros alike: a name that
@@ -20,16 +21,22 @@ RELATION_PLACEHOLDER = "__sqlmon_relation__"
 _MISSING = object()
 
 
-class _Raise(Exception):
-    pass
+class Refusal(Exception):
+    """A template function's refusal: (what, fix), reported at the template's place."""
 
 
-def make_context(variables: dict[str, Any]) -> dict[str, Any]:
+def make_context(variables: dict[str, Any], *, secrets: bool = False) -> dict[str, Any]:
+    """The functions a template may call. `secrets`: `env_var()` may read the secret variables
+    (`SQLMON_SECRET_...`, `DBT_ENV_SECRET_...`): in profiles.yml only, never where the value could
+    reach SQL, an artifact or the history (sqlmon.redact)."""
     def env_var(name: str, default: Any = _MISSING) -> Any:
+        if is_secret(name) and not secrets:
+            raise Refusal(f"env_var('{name}'): a secret variable may be used only in profiles.yml",
+                         "read it in the target's keys (e.g. `password:`), not in monitors or macros")
         if name in os.environ:
             return os.environ[name]
         if default is _MISSING:
-            raise _Raise(f"environment variable '{name}' is not set",
+            raise Refusal(f"environment variable '{name}' is not set",
                          f"export {name}=... or give a default: env_var('{name}', 'value')")
         return default
 
@@ -37,7 +44,7 @@ def make_context(variables: dict[str, Any]) -> dict[str, Any]:
         if name in variables:
             return variables[name]
         if default is _MISSING:
-            raise _Raise(f"variable '{name}' is not defined",
+            raise Refusal(f"variable '{name}' is not defined",
                          f"set it under `vars:` in sqlmon_project.yml or pass --vars '{{{name}: ...}}'")
         return default
 
@@ -62,9 +69,9 @@ def render_value(value: Any, context: dict[str, Any], source: str, root: Any = N
             return value
         try:
             out = _ENV.from_string(value).render(**context)
-        except _Raise as err:
+        except Refusal as err:
             raise ConfigError(err.args[0], location=_where(source, root, path), hint=err.args[1]) from None
-        except jinja2.TemplateError as err:
+        except jinja2.TemplateError as err:       # SecurityError (the sandbox refused) included
             raise ConfigError(f"cannot render this value: {type(err).__name__}: {err.message or err}",
                               location=_where(source, root, path),
                               hint="check the {{ ... }} / {% ... %} syntax; only env_var(), var(), ref() and "

@@ -94,7 +94,8 @@ def _check_not_warehouse(path: Path, project: Project, location: str) -> None:
         return
     file = Path(warehouse).expanduser()
     file = file if file.is_absolute() else Path(project.target.get("project_dir") or project.root) / file
-    if file.resolve() == path.resolve():
+    # the same file under another name too: a symlink, or a hard link (same inode)
+    if file.resolve() == path.resolve() or (file.exists() and path.exists() and os.path.samefile(file, path)):
         raise ConfigError(f"the history path {path} is the warehouse file itself", location=location,
                           hint="sqlmon never writes to the warehouse: give `history: {path: ...}` its own file")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmon.errors import ConfigError, WarehouseError
 from sqlmon.history.store import Store
+from sqlmon.history.tables import VERSION_TABLE, owned_relations
 
 
 class PostgresStore(Store):
@@ -45,10 +46,26 @@ class PostgresStore(Store):
                                  hint="the target's user needs CREATE on the database (for schema "
                                       f"{self.schema}) and INSERT on its tables") from None
 
+    def _check_owned(self, cur: Any) -> None:
+        """The schema must be sqlmon's: empty, or holding only what sqlmon creates (with its version
+        table). A schema with other relations (`public`, a user's `baselines` table) is refused, so
+        sqlmon never writes next to, or into, the user's data."""
+        cur.execute("""SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+                       WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm', 'p', 'f')""", (self.schema,))
+        found = {r[0] for r in cur.fetchall()}
+        foreign = sorted(found - owned_relations())
+        if not foreign and found and VERSION_TABLE not in found:
+            foreign = sorted(found)           # sqlmon's names, but not sqlmon's tables
+        if foreign:
+            raise ConfigError(f"the history schema '{self.schema}' holds relations sqlmon did not create: "
+                              f"{', '.join(foreign[:8])}{' ...' if len(foreign) > 8 else ''}", location=self.location,
+                              hint="give the history a schema of its own: history: {schema: sqlmon}")
+
     def _setup(self, cur: Any) -> None:
         ex = lambda sql, params: cur.execute(sql, list(params))  # noqa: E731
         # Two runs creating the schema at once would collide: serialise migrations.
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"sqlmon history {self.schema}",))
+        self._check_owned(cur)
         cur.execute(f"CREATE SCHEMA IF NOT EXISTS {self.prefix[:-1]}")
         self._migrate(ex, lambda sql, params: (cur.execute(sql, list(params)), cur.fetchall())[1])
 
@@ -60,6 +77,7 @@ class PostgresStore(Store):
             cur.execute("SELECT to_regclass(%s) IS NOT NULL", (f"{self.prefix}results",))
             if not cur.fetchone()[0]:
                 return []
+            self._check_owned(cur)
             cur.execute(self.sql(sql), list(params))
             return cur.fetchall()
         return self._run(body)

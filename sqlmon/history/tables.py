@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlglot
 
+from sqlmon.redact import scrub
 from sqlmon.results import clean
 from sqlmon.version import __version__
 
@@ -57,6 +58,11 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 VERSION_TABLE = "sqlmon_schema_version"
+
+# Every relation sqlmon creates in its store (a PostgreSQL schema holding others is not sqlmon's).
+def owned_relations() -> set[str]:
+    return {*TABLES, *_VIEWS, VERSION_TABLE}
+
 
 _VIEWS = {
     "sqlmon_latest_status": """
@@ -129,7 +135,7 @@ def naive_utc(value: Any) -> datetime | None:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(clean(value), sort_keys=True)
+    return None if value is None else scrub(json.dumps(clean(value), sort_keys=True))
 
 
 MAX_MEASUREMENTS = 5000      # per result: details are summaries, not data; a cap keeps a runaway small
@@ -153,7 +159,7 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
         metric = r.metric if r.metric is not None and math.isfinite(r.metric) else None
         rows["results"].append((
             rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, r.status, r.severity,
-            metric, r.warn_if, r.error_if, r.message, _json(details), naive_utc(cur.get("start")),
+            metric, r.warn_if, r.error_if, scrub(r.message), _json(details), naive_utc(cur.get("start")),
             naive_utc(cur.get("end")), naive_utc(ref.get("start")), naive_utc(ref.get("end")), segment,
             _json(list(r.tags))))
         for n, (name, window, bin_, value) in enumerate(measurements(details)):

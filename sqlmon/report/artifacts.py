@@ -13,6 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlmon.errors import SqlmonError
+from sqlmon.redact import scrub
 from sqlmon.results import RANK, RunResult, clean
 from sqlmon.version import __version__
 
@@ -88,6 +89,8 @@ def _fmt(v: Any) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
+    """Write `text` (secret values masked: sqlmon.redact) under a temporary name, then rename."""
+    text = scrub(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a temporary name of this writer's own: two runs writing the same target never share one
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")

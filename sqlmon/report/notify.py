@@ -8,7 +8,7 @@ Without any history every failure is new. No new failures -> nothing is sent.
 
 Delivery never changes a run: a network problem, a timeout or an HTTP error becomes one
 warning line (`RunResult.warnings`), and the exit code stays what the tests decided. Warnings
-name only the webhook's host: its path is a secret in Slack's scheme.
+name only the webhook's host (sqlmon.redact): its user, path and query are secrets in Slack's scheme.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ import urllib.request
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlmon.errors import ConfigError, SqlmonError
+from sqlmon.errors import SqlmonError
+from sqlmon.redact import redact_url, scrub
 
 if TYPE_CHECKING:
     from sqlmon.history import HistoryReader
@@ -30,17 +31,23 @@ TIMEOUT = 10.0               # seconds per webhook
 MAX_LINES = 20               # per monitor; Slack caps a section at 3000 characters
 
 
-def parse_targets(specs: Sequence[str] | None) -> list[str]:
-    """`webhook:<http(s) url>` -> the URL; anything else is a configuration error."""
-    urls = []
+def parse_targets(specs: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    """`webhook:<http(s) url>` -> (the URLs, warnings for the specs that are not one). A bad target
+    is a warning that names only its host, never an error: delivery never changes a run's exit code."""
+    urls, warnings = [], []
     for spec in specs or ():
         kind, _, url = str(spec).partition(":")
-        parsed = urllib.parse.urlparse(url)
-        if kind != "webhook" or parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ConfigError(f"bad --notify '{spec}'",
-                              hint="write --notify webhook:https://hooks.slack.com/services/... (an http(s) URL)")
+        try:
+            parsed = urllib.parse.urlsplit(url)
+            ok = kind == "webhook" and parsed.scheme in ("http", "https") and bool(parsed.hostname)
+        except ValueError:
+            ok = False
+        if not ok or any(c.isspace() or ord(c) < 32 for c in url):
+            warnings.append(f"notify: ignored --notify {kind}:{redact_url(url)}: not webhook:<http(s) URL> "
+                            "(write --notify webhook:https://hooks.slack.com/services/...)")
+            continue
         urls.append(url)
-    return urls
+    return urls, warnings
 
 
 def new_failures(rr: "RunResult", history: "HistoryReader | None") -> tuple[list["Result"], str | None]:
@@ -100,12 +107,13 @@ def send_notifications(rr: "RunResult", urls: list[str], history: "HistoryReader
     warnings = [warning] if warning else []
     if not failures:
         return warnings
-    payload = message(rr, failures)
+    payload = json.loads(scrub(json.dumps(message(rr, failures))))
     for url in urls:
         problem = post(url, payload)
         if problem:
-            host = urllib.parse.urlparse(url).netloc
-            warnings.append(f"notify: could not send to webhook {host}: {problem} (the run's exit code is unchanged)")
+            reason = problem.replace(url, redact_url(url))
+            warnings.append(f"notify: could not send to webhook {redact_url(url)}: {reason} "
+                            "(the run's exit code is unchanged)")
     return warnings
 
 
