@@ -40,6 +40,7 @@ from sqlglot import exp
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import OTHER, ColumnInfo, kind_of
 from sqlmon.errors import ConfigError, WarehouseError
+from sqlmon.redact import redact_url
 
 _LOCK = threading.Lock()
 _SESSION = None           # the process-wide SparkSession (classic or Connect)
@@ -148,7 +149,7 @@ class SparkAdapter(Adapter):
 
     def describe(self) -> str:
         version = self.spark.version if self.spark is not None else "?"
-        location = _SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]")
+        location = _shown(_SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]"))
         return f"spark {version} ({location})"
 
 
@@ -213,7 +214,7 @@ def _start_session(target: dict[str, Any]):
     if remote:
         origin = str(remote)
         if not origin.startswith(("sc://", "local")):
-            raise ConfigError(f"`remote: {origin}` is not a Spark Connect URL",
+            raise ConfigError(f"`remote: {_shown(origin)}` is not a Spark Connect URL",
                               hint="use sc://HOST:15002 (or leave `remote:` out for a local engine)")
         if origin.startswith("sc://"):
             _check_reachable(origin, float(target.get("connect_timeout") or 10))
@@ -246,7 +247,7 @@ def _start_session(target: dict[str, Any]):
             session = builder.getOrCreate()
             version = session.version      # Spark Connect connects lazily: fail here, not later
     except _spark_errors() as err:
-        location = f"Spark Connect server {origin}" if remote else f"Spark ({origin})"
+        location = f"Spark Connect server {_shown(origin)}" if remote else f"Spark ({origin})"
         raise WarehouseError(
             f"cannot start or reach {location}: {_first_line(err)}",
             hint=("is the Spark Connect server running and reachable? check `remote:` in profiles.yml"
@@ -258,6 +259,12 @@ def _start_session(target: dict[str, Any]):
         except Exception:   # not available on every session flavour
             pass
     return session, origin
+
+
+def _shown(url: str) -> str:
+    """A Spark Connect URL as printed: scheme, host and port (its `;token=...` parameters and any
+    user are secrets; sqlmon.redact)."""
+    return redact_url(str(url).split(";", 1)[0]) if str(url).startswith("sc://") else str(url)
 
 
 def _check_reachable(url: str, timeout: float) -> None:
