@@ -32,7 +32,7 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
-        report: bool = False, session: Session | None = None) -> RunResult:
+        report: bool = False, session: Session | None = None, target_path: str | None = None) -> RunResult:
     """Run the selected tests of the project in `project_dir` and return every result.
 
     `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
@@ -40,7 +40,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
     (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
     `target/report.html` (`report`); a notification that fails is a warning, never an error.
-    `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`).
+    `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`);
+    `target_path`: where artifacts go instead of the project's `target_path` (a read-only checkout).
     Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
     errors; a test that cannot be computed is an `error` result instead.
     """
@@ -49,13 +50,13 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     return runner.run(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                       as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
                       write_artifacts=write_artifacts, on_query=on_query, history=history, notify=notify,
-                      report=report, session=session)
+                      report=report, session=session, target_path=target_path)
 
 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
                     profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
                     as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-                    dialect: str | None = None, write: bool = True) -> list[Compiled]:
+                    dialect: str | None = None, write: bool = True, target_path: str | None = None) -> list[Compiled]:
     """The first-round SQL of each test (unfused), in the target's dialect or `dialect`.
 
     The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
@@ -63,7 +64,8 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     from sqlmon import runner
 
     return runner.compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select,
-                                  exclude=exclude, as_of=as_of, vars=vars, dialect=dialect, write=write)
+                                  exclude=exclude, as_of=as_of, vars=vars, dialect=dialect, write=write,
+                                  target_path=target_path)
 
 
 __all__ = ["Compiled", "Result", "RunResult", "Session", "__version__", "compile_project", "run"]

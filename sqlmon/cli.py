@@ -20,6 +20,9 @@ _COMMON = [
     click.option("--target", "-t", default=None, help="Target in the profile (default: the profile's `target:`)."),
     click.option("--vars", "vars_text", default=None, help="YAML mapping of variables, e.g. '{min_rows: 10}'."),
 ]
+_TARGET_PATH = click.option("--target-path", default=None, envvar="SQLMON_TARGET_PATH",
+                            help="Write artifacts here instead of the project's target_path (e.g. from a read-only checkout).")
+_ARTIFACTS = click.option("--no-artifacts", is_flag=True, help="Write no target/ artifacts (the history is still recorded).")
 _SELECT = [
     click.option("--select", "-s", multiple=True, help="Monitors, tag:X, type:X, column:X, id:X; globs allowed."),
     click.option("--exclude", multiple=True, help="Same syntax as --select."),
@@ -143,14 +146,16 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
 @main.command(name="compile")
 @_options(_COMMON + _SELECT)
 @click.option("--dialect", default=None, help="Generate for another dialect (snowflake, bigquery, trino, databricks, ...).")
+@_TARGET_PATH
 @_guard
 def compile_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-             select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, dialect: str | None) -> None:
+             select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, dialect: str | None,
+             target_path: str | None) -> None:
     """Show the SQL each test sends (first pass), in the target's dialect."""
     from sqlmon.runner import compile_project
 
     compiled = compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
-                               as_of=as_of, vars=_vars(vars_text), dialect=dialect)
+                               as_of=as_of, vars=_vars(vars_text), dialect=dialect, target_path=target_path)
     errors = 0
     for c in compiled:
         click.secho(f"-- {c.test}", fg="cyan")
@@ -172,10 +177,13 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @click.option("--no-history", is_flag=True, help="Do not record this run in the history store (anomaly tests still read it).")
 @click.option("--report", "report", is_flag=True, help="Also write target/report.html.")
 @click.option("--notify", multiple=True, metavar="webhook:URL", help="Post new failures to a Slack-compatible webhook (repeatable).")
+@_TARGET_PATH
+@_ARTIFACTS
 @_guard
 def run(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
-        threads: int, no_history: bool, report: bool, notify: tuple[str, ...]) -> None:
+        threads: int, no_history: bool, report: bool, notify: tuple[str, ...], target_path: str | None,
+        no_artifacts: bool) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
     from sqlmon.console import Progress, print_summary
     from sqlmon.runner import run as run_api
@@ -183,7 +191,8 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
     with Progress() as progress:
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                      as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, threads=threads,
-                     on_query=progress.update, history=not no_history, notify=notify, report=report)
+                     on_query=progress.update, history=not no_history, notify=notify, report=report,
+                     target_path=target_path, write_artifacts=not no_artifacts)
     print_summary(rr)
     for line in rr.warnings:
         click.secho(f"Warning: {scrub(line)}", fg="yellow", err=True)
@@ -216,10 +225,12 @@ def schema(output: str | None) -> None:
 @click.option("--every", default="1 day", show_default=True, help="Step between runs, e.g. '1 day', '6 hours'.")
 @click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail")
 @click.option("--report", "report", is_flag=True, help="Write target/report.html after the last run.")
+@_TARGET_PATH
+@_ARTIFACTS
 @_guard
 def backfill(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
              select: tuple[str, ...], exclude: tuple[str, ...], start: str, end: str, every: str,
-             fail_on: str, report: bool) -> None:
+             fail_on: str, report: bool, target_path: str | None, no_artifacts: bool) -> None:
     """Run once per as_of from --start to --end, filling the history from past data.
 
     Exit code: the worst of the runs (2 error, 1 fail, 0 pass)."""
@@ -237,7 +248,7 @@ def backfill(project_dir: str | None, profiles_dir: str | None, target: str | No
 
     runs = backfill_api(project_dir, start=start, end=end, every=every, on_run=line, target=target,
                         profiles_dir=profiles_dir, select=select, exclude=exclude, vars=_vars(vars_text),
-                        fail_on=fail_on, report=False)
+                        fail_on=fail_on, report=False, target_path=target_path, write_artifacts=not no_artifacts)
     if report and runs:
         from sqlmon.adapters import make_adapter
         from sqlmon.history import open_history
@@ -285,9 +296,10 @@ def baseline(project_dir: str | None, profiles_dir: str | None, target: str | No
 @_options(_COMMON)
 @click.option("--runs", default=60, show_default=True, type=click.IntRange(2, 10_000), help="Runs of history per chart.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: target/report.html.")
+@_TARGET_PATH
 @_guard
 def report(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-           runs: int, output: str | None) -> None:
+           runs: int, output: str | None, target_path: str | None) -> None:
     """Write a self-contained HTML report of the last run with history charts."""
     from pathlib import Path
 
@@ -296,7 +308,7 @@ def report(project_dir: str | None, profiles_dir: str | None, target: str | None
     from sqlmon.report.html import report_from_target
     from sqlmon.runner import load
 
-    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text), target_path=target_path)
     store = open_history(project, make_adapter(project.target), write=False)
     try:
         path = report_from_target(project.target_dir, store, Path(output) if output else None, runs)

@@ -34,7 +34,7 @@ from sqlmon.resources import macros_dir
 from sqlmon.results import Compiled, RunResult
 from sqlmon.samples import Samples
 from sqlmon.session import Session
-from sqlmon.sql import generate
+from sqlmon.sql import check_dialect, generate
 from sqlmon.testtypes import GATES, project_test_types
 
 
@@ -58,13 +58,15 @@ class RunOptions:
     history: bool = True
     notify: Sequence[str] = ()
     report: bool = False
+    target_path: str | None = None
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
-         vars: dict[str, Any] | None = None) -> tuple[Project, dict[str, Any]]:
+         vars: dict[str, Any] | None = None, target_path: str | None = None) -> tuple[Project, dict[str, Any]]:
     """The project (read once) and its test types, built-in and custom, with every mistake that
     needs no warehouse refused (`prepare.check_project`)."""
-    project = load_project(project_dir, project_test_types, target=target, profiles_dir=profiles_dir, cli_vars=vars)
+    project = load_project(project_dir, project_test_types, target=target, profiles_dir=profiles_dir, cli_vars=vars,
+                           target_path=target_path)
     check_project(project)
     return project, project.test_types
 
@@ -99,10 +101,10 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
-        report: bool = False, session: Session | None = None) -> RunResult:
+        report: bool = False, session: Session | None = None, target_path: str | None = None) -> RunResult:
     """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
-                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report)
+                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report, target_path)
     with _cycles_collected_after():
         return run_with(options, session or Session())
 
@@ -130,7 +132,8 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     project: Project | None = None
     try:
         as_of = parse_as_of(o.as_of)
-        project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars)
+        project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars,
+                          target_path=o.target_path)
         targets, notify_warnings = parse_targets(o.notify)
         adapter = make_adapter(project.target)
         store = open_history(project, adapter, write=o.history)
@@ -145,30 +148,36 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
             store.close()
     except SqlmonError as err:
         if o.write_artifacts:
-            _write_refused(err, project, o.project_dir, started, as_of)
+            _write_refused(err, project, o.project_dir, o.target_path, started, as_of)
         raise
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
                    [*store.notices, *notify_warnings])
+    unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:
-            write_all(rr, project.target_dir)
+            try:
+                write_all(rr, project.target_dir)
+            except SqlmonError as err:         # a full disk, a read-only folder: the history still
+                unwritten = err                # gets the run, then the error is reported
         store.record(rr)                       # one transaction; nothing under history=False
         rr.warnings.extend(send_notifications(rr, targets, store))
-        if o.report:
+        if o.report and unwritten is None:
             write_report(rr, store, project.target_dir / "report.html")
     finally:
         store.close()
+    if unwritten is not None:
+        raise unwritten
     return rr
 
 
-def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None, started: datetime,
-                   as_of: datetime | None) -> None:
+def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None,
+                   target_path: str | None, started: datetime, as_of: datetime | None) -> None:
     """The refused run's artifacts, in the project's target folder when the project loaded, else in
     the one its sqlmon_project.yml names (default `target/`); nothing when there is no project."""
     try:
-        target_dir = project.target_dir if project is not None else default_target_dir(project_dir)
+        target_dir = project.target_dir if project is not None else default_target_dir(project_dir, target_path)
         if target_dir is not None:
             write_refused(err, target_dir, started, as_of)
     except (OSError, SqlmonError):
@@ -178,13 +187,15 @@ def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
                     profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
                     as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-                    dialect: str | None = None, write: bool = True) -> list[Compiled]:
+                    dialect: str | None = None, write: bool = True, target_path: str | None = None) -> list[Compiled]:
     """The first-round SQL of each test (unfused), in the target's dialect or `dialect`.
 
     The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
     """
     as_of_dt = parse_as_of(as_of)
-    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars)
+    if dialect is not None:
+        check_dialect(dialect, None, "--dialect")
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars, target_path=target_path)
     adapter = make_adapter(project.target)
     adapter.connect()
     out_dialect = dialect or adapter.dialect

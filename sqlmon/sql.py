@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
 from sqlglot.tokens import TokenType
 
 from sqlmon.config.vars import RELATION_PLACEHOLDER
@@ -33,6 +33,18 @@ def _parse(text: str, dialect: str, location: str, what: str) -> list[exp.Expres
         msg = info.get("description") or str(err).splitlines()[0]
         raise CompileError(f"{what} does not parse ({dialect}): {msg}{caret}", location=location,
                            hint="fix the SQL syntax near the caret") from None
+    except TokenError as err:               # an unclosed quote or comment: no tree at all
+        raise CompileError(f"{what} does not parse ({dialect}): {str(err).splitlines()[0][:200]}",
+                           location=location, hint="close every quote ('...', \"...\") and comment") from None
+    except RecursionError:
+        raise CompileError(f"{what} is nested too deeply to parse", location=location,
+                           hint="write it with fewer nested parentheses or subqueries") from None
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """User SQL quoted in a message, cut to a readable length."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def dialects() -> list[str]:
@@ -54,7 +66,7 @@ def parse_relation(text: str, dialect: str, location: str) -> exp.Table:
         # a quoted string is a file to DuckDB ('data.csv' in FROM is a replacement scan), never a name
         strings = any(t.token_type == TokenType.STRING for t in sqlglot.tokenize(str(text), read=dialect))
         table = None if strings else sqlglot.parse_one(str(text), into=exp.Table, read=dialect)
-    except (SqlglotError, ValueError):
+    except (SqlglotError, ValueError, RecursionError):
         table = None
     parts = [table.args.get(k) for k in ("this", "db", "catalog")] if isinstance(table, exp.Table) else []
     extra = [k for k, v in table.args.items() if v and k not in ("this", "db", "catalog")] if parts else ["?"]
@@ -70,16 +82,16 @@ def parse_condition(text: str, dialect: str, location: str) -> exp.Expression:
     if ";" in text.replace("';'", ""):
         statements = [s for s in _parse(text, dialect, location, "condition") if s is not None]
         if len(statements) != 1:
-            raise CompileError(f"a condition must be one expression, found {len(statements)} statements: {text!r}",
+            raise CompileError(f"a condition must be one expression, found {len(statements)} statements: {_short(text)}",
                                location=location, hint="remove the ';' and anything after it")
-    trees = _parse(f"SELECT 1 WHERE {text}", dialect, location, f"condition {text!r}")
+    trees = _parse(f"SELECT 1 WHERE {text}", dialect, location, f"condition {_short(text)}")
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _extra(tree):
-        raise CompileError(f"a condition must be a single boolean expression: {text!r}", location=location,
+        raise CompileError(f"a condition must be a single boolean expression: {_short(text)}", location=location,
                            hint="write something like `country <> 'test' AND amount > 0`")
     cond = tree.args["where"].this
     if isinstance(cond, (exp.Select, exp.Union)) or cond.find(exp.Command, exp.Insert, exp.Delete, exp.Update, exp.Drop):
-        raise CompileError(f"a condition must be an expression, not a statement: {text!r}", location=location)
+        raise CompileError(f"a condition must be an expression, not a statement: {_short(text)}", location=location)
     return cond
 
 

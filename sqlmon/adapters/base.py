@@ -14,6 +14,18 @@ from sqlmon.errors import did_you_mean
 from sqlmon.samples import Samples
 
 
+# kind -> (check, what it is, an example)
+_PROFILE_KINDS: dict[str, tuple[Any, str, str]] = {
+    "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a whole number above 0", "4"),
+    "seconds": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a number of seconds", "10"),
+    "text": (lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool), "text", "value"),
+    "flag": (lambda v: isinstance(v, bool), "true or false", "true"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping", "{key: value}"),
+    "paths": (lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
+              "a path or a list of paths", "[data/exports]"),
+}
+
+
 class Adapter:
     """One warehouse connection. Subclasses set the class attributes and implement the methods."""
 
@@ -34,15 +46,23 @@ class Adapter:
     profile_keys: ClassVar[tuple[str, ...]] = ()
     dbt_profile_keys: ClassVar[tuple[str, ...]] = ("threads", "schema", "database")
 
+    # The kind of value a key takes, where a wrong one would fail deep inside the driver.
+    profile_kinds: ClassVar[dict[str, str]] = {}
+
     @classmethod
     def profile_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
-        """(key, what, fix) for the first key of `target` this adapter does not know, or None."""
+        """(key, what, fix) for the first key of `target` this adapter does not know or whose value
+        is of the wrong kind, or None."""
         known = ("type", "project_dir", *cls.profile_keys, *cls.dbt_profile_keys)
-        for key in target:
+        for key, value in target.items():
             if key not in known:
                 close = did_you_mean(str(key), [*cls.profile_keys, *cls.dbt_profile_keys])
                 return (str(key), f"unknown key '{key}' in a {cls.name} target",
                         close or f"{cls.name} targets take: {', '.join(cls.profile_keys)}")
+            kind = cls.profile_kinds.get(key)
+            if kind is not None and value is not None and not _PROFILE_KINDS[kind][0](value):
+                return (str(key), f"`{key}` must be {_PROFILE_KINDS[kind][1]}, got {str(value)[:60]!r}",
+                        f"e.g. `{key}: {_PROFILE_KINDS[kind][2]}`")
         return None
 
     def __init__(self, target: dict[str, Any]):

@@ -22,6 +22,8 @@ class DuckDBAdapter(Adapter):
     dbt_profile_keys = ("schema", "database", "extensions", "settings", "attach", "plugins", "external_root",
                         "filesystems", "module_paths", "disable_transactions", "keep_open", "retries", "secrets",
                         "config_options")
+    profile_kinds = {"path": "text", "threads": "count", "memory_limit": "text", "read_only": "flag",
+                     "allowed_paths": "paths"}
     # DuckDB pays for aggregates, not scans: CASE-wrapping every aggregate to share a scan between
     # windows costs more than the second scan saves (benchmarks/README.md), so windows stay apart.
     fuse_windows = False

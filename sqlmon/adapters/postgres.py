@@ -58,6 +58,9 @@ class PostgresAdapter(Adapter):
     profile_keys = (*_LIBPQ_KEYS, "schema", "statement_timeout", "timezone")
     dbt_profile_keys = ("threads", "keepalives_idle", "search_path", "role", "sslcert", "sslkey", "sslrootcert",
                         "application_name", "retries")
+    profile_kinds = {"host": "text", "port": "count", "user": "text", "password": "text", "dbname": "text",
+                     "database": "text", "sslmode": "text", "connect_timeout": "seconds", "statement_timeout": "text",
+                     "timezone": "text"}
     extra = "postgres"
     has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
     # Postgres pays per scan: every window of a relation shares one scan. One connection with a

@@ -72,6 +72,8 @@ class SparkAdapter(Adapter):
     dbt_profile_keys = ("method", "host", "port", "schema", "cluster", "token", "user", "organization",
                         "server_side_parameters", "threads", "connect_retries", "endpoint", "auth", "kerberos_service_name",
                         "use_ssl", "driver", "retry_all", "poll_interval", "query_timeout", "database")
+    profile_kinds = {"master": "text", "remote": "text", "connect_timeout": "seconds", "app_name": "text",
+                     "spark_conf": "mapping", "parquet": "mapping", "allow_file_relations": "flag"}
     extra = "spark"
     has_nan = True   # DOUBLE/FLOAT hold NaN and +-Infinity (NaN = NaN, NaN sorts above +inf)
     # A Spark job per query costs seconds of scheduling and a full scan: share scans across

@@ -38,12 +38,19 @@ def load_target(root: Path, profile_name: str, target: str | None, profiles_dir:
         raise ConfigError(f"no profiles.yml found (looked in {', '.join(map(str, dirs))})",
                           hint="create profiles.yml in the project, or pass --profiles-dir / set SQLMON_PROFILES_DIR")
     raw = load_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} must map profile names to their targets", location=f"{path}:1",
+                          hint=f"e.g. `{profile_name}: {{target: dev, outputs: {{dev: {{type: duckdb, path: warehouse.duckdb}}}}}}`")
     if profile_name not in raw:
         raise ConfigError(f"profile '{profile_name}' not found in {path}", location=f"{path}:1",
                           hint=did_you_mean(profile_name, raw) or "set `profile:` in sqlmon_project.yml to a profile in profiles.yml")
     profile = raw[profile_name] or {}
-    outputs = profile.get("outputs") or {}
-    name = target or os.environ.get("SQLMON_TARGET") or profile.get("target") or "dev"
+    outputs = profile.get("outputs") if isinstance(profile, dict) else None
+    if not isinstance(outputs, dict):
+        raise ConfigError(f"profile '{profile_name}' needs `outputs:`, a mapping of targets",
+                          location=location_of(str(path), raw, (profile_name, "outputs")),
+                          hint=f"e.g. `{profile_name}: {{target: dev, outputs: {{dev: {{type: duckdb, path: warehouse.duckdb}}}}}}`")
+    name = str(target or os.environ.get("SQLMON_TARGET") or profile.get("target") or "dev")
     if name not in outputs:
         line = locate(raw, (profile_name, "outputs"))
         raise ConfigError(f"target '{name}' not found in profile '{profile_name}'", location=f"{path}:{line}",

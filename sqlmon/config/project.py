@@ -47,10 +47,12 @@ class Project:
     test_types: dict[str, Any] = field(default_factory=dict)   # name -> TestType class, custom ones included
     target_locations: dict[str, str] = field(default_factory=dict)   # profile key -> file:line ("": the output)
     locations: dict[str, str] = field(default_factory=dict)          # sqlmon_project.yml key -> file:line
+    target_path: str | None = None      # --target-path / $SQLMON_TARGET_PATH: wins over the file's
 
     @property
     def target_dir(self) -> Path:
-        return self.root / self.spec.target_path
+        """Where artifacts go: relative paths are taken from the project folder."""
+        return self.root / Path(self.target_path or self.spec.target_path).expanduser()
 
 
 def find_project_dir(start: Path) -> Path:
@@ -61,13 +63,15 @@ def find_project_dir(start: Path) -> Path:
                       hint="run inside a sqlmon project, pass --project-dir, or create one with `sqlmon init NAME`")
 
 
-def default_target_dir(project_dir: Path | str | None) -> Path | None:
-    """The target folder of a project that did not load: the `target_path` its sqlmon_project.yml
-    names when that much can be read, else `target/`; None outside any project."""
+def default_target_dir(project_dir: Path | str | None, target_path: str | None = None) -> Path | None:
+    """The target folder of a project that did not load: `target_path` when given, else the one
+    its sqlmon_project.yml names when that much can be read, else `target/`; None outside any project."""
     try:
         root = find_project_dir(Path(project_dir or ".").resolve())
     except ConfigError:
         return None
+    if target_path:
+        return root / Path(target_path).expanduser()
     try:
         raw = load_yaml(root / PROJECT_FILE)
     except ConfigError:
@@ -87,7 +91,7 @@ def parse_vars(text: str | None) -> dict[str, Any]:
 
 def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path]], dict[str, Any]], *,
                  target: str | None = None, profiles_dir: Path | str | None = None,
-                 cli_vars: dict[str, Any] | None = None) -> Project:
+                 cli_vars: dict[str, Any] | None = None, target_path: str | None = None) -> Project:
     """Read `sqlmon_project.yml` once, then the target and every monitor file. `test_types` maps
     the project's macro folders to the test types its monitors may use (the built-ins plus the
     project's `test_<name>` macros: sqlmon.testtypes.project_test_types)."""
@@ -110,7 +114,7 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
-                   key_locations(source, raw, (), depth=2))
+                   key_locations(source, raw, (), depth=2), target_path)
 
 
 # --- monitors ------------------------------------------------------------------------------

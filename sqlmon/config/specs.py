@@ -235,6 +235,9 @@ def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tupl
             allowed = _allowed_keys(model, loc[:-1])
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(sorted(allowed))}" if allowed else None)
             raise ConfigError(f"unknown key '{key}'", location=location, hint=hint) from None
+        if first["type"] == "missing" and isinstance(loc[-1], int):
+            raise ConfigError(f"needs {loc[-1] + 1} items here, got fewer", location=location,
+                              hint="e.g. `between: [2024-01-01, 2024-02-01]`") from None
         if first["type"] == "missing":
             raise ConfigError(f"missing required key '{loc[-1]}'", location=location,
                               hint=f"add `{loc[-1]}:` here") from None
@@ -242,8 +245,30 @@ def validate(model: type[M], raw: Any, source: str, root: Any = None, base: tupl
         if isinstance(problem, BadValue):
             raise ConfigError(problem.message, location=location, hint=problem.hint) from None
         value = first.get("input")
-        shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
+        shown = f" (got {_shown(value)})" if not isinstance(value, (dict, list)) else ""
+        what = _SHAPES.get(first["type"])
+        if what:
+            raise ConfigError(f"must be {what[0]}{shown}", location=location, hint=what[1]) from None
         raise ConfigError(f"{first['msg']}{shown}", location=location, hint=_hint(first)) from None
+
+
+# pydantic's shape errors, in YAML words: (what it must be, an example)
+_SHAPES = {
+    "model_type": ("a mapping of keys", "write `key: value` lines (or `{key: value}`) here"),
+    "model_attributes_type": ("a mapping of keys", "write `key: value` lines (or `{key: value}`) here"),
+    "dict_type": ("a mapping", "write `key: value` lines (or `{key: value}`) here"),
+    "list_type": ("a list", "write `[a, b]` or one `- item` per line"),
+    "tuple_type": ("a list", "write `[a, b]`"),
+    "string_type": ("text", "quote it: 'text'"),
+    "string_pattern_mismatch": ("a plain name", "use letters, digits and _, not starting with a digit"),
+    "bool_type": ("true or false", "write true or false"),
+    "bool_parsing": ("true or false", "write true or false"),
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def _hint(error: dict[str, Any]) -> str:

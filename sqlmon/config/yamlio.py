@@ -40,6 +40,9 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise ConfigError("a mapping key must be a plain name or number", location=f"line {key_node.start_mark.line + 1}",
+                              hint="write `name: value` (a `? [a, b]` complex key has no meaning here)")
         if key in out:
             raise ConfigError(f"duplicate key '{key}'", location=f"line {key_node.start_mark.line + 1}",
                               hint="each key may appear once per mapping")
@@ -65,12 +68,25 @@ for _cls in (_Loader, _FastLoader):
     }
 
 
+# Limits on one YAML document: a project file is hand-written configuration, so anything near these
+# is a mistake or an attack (a 700-byte alias "billion laughs" expands to 10^9 values).
+MAX_BYTES = 10 * 2**20
+MAX_VALUES = 1_000_000          # after alias expansion
+MAX_DEPTH = 64
+
+
 def load_yaml_text(text: str, source: str) -> Any:
+    if len(text) > MAX_BYTES:
+        raise ConfigError(f"{source} is larger than {MAX_BYTES // 2**20} MiB", location=source,
+                          hint="split the monitors over several files")
     try:
         try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeLoader subclass
+            value = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeLoader subclass
         except yaml.YAMLError:
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - the same file, for its message
+            value = yaml.load(text, Loader=_Loader)  # noqa: S506 - the same file, for its message
+    except RecursionError:
+        raise ConfigError(f"{source} is nested too deeply", location=source,
+                          hint=f"YAML configuration needs at most {MAX_DEPTH} levels") from None
     except ConfigError as err:
         raise ConfigError(err.message, location=f"{source}:{err.location.split()[-1]}", hint=err.hint) from None
     except yaml.MarkedYAMLError as err:
@@ -79,13 +95,51 @@ def load_yaml_text(text: str, source: str) -> Any:
         raise ConfigError(f"malformed YAML: {err.problem}", location=f"{source}{line}",
                           hint="check indentation and quoting near that line "
                                "(quote strings that start with {, *, & or contain ': ')") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"malformed YAML: {str(err).splitlines()[0]}", location=source,
+                          hint="check the file's syntax") from None
+    _check_shape(value, source)
+    return value
+
+
+def _check_shape(value: Any, source: str) -> None:
+    """Refuse documents that expand to too many values (aliases) or nest too deeply, in one pass
+    over the distinct nodes (an alias is the same object: counted by its expanded size, not walked
+    again)."""
+    sizes: dict[int, tuple[int, int]] = {}
+
+    def shape(node: Any) -> tuple[int, int]:           # (values after expansion, depth)
+        if not isinstance(node, (dict, list)):
+            return 1, 0
+        key = id(node)
+        if key not in sizes:
+            sizes[key] = (MAX_VALUES + 1, MAX_DEPTH + 1)    # a cycle (not possible in safe YAML) stops here
+            children = list(node.values()) if isinstance(node, dict) else node
+            n, depth = 1, 0
+            for child in children:
+                c_n, c_depth = shape(child)
+                n, depth = min(n + c_n, MAX_VALUES + 1), max(depth, c_depth + 1)
+                if depth > MAX_DEPTH:
+                    raise ConfigError(f"{source} is nested more than {MAX_DEPTH} levels deep", location=source,
+                                      hint="configuration this deep is a mistake; flatten it")
+            sizes[key] = (n, depth)
+        return sizes[key]
+
+    if shape(value)[0] > MAX_VALUES:
+        raise ConfigError(f"{source} expands to more than {MAX_VALUES:,} values (YAML aliases)", location=source,
+                          hint="write the repeated parts out, or use fewer nested aliases")
 
 
 def load_yaml(path: Path, source: str | None = None) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
+        raise ConfigError(f"cannot read {path}: {err.strerror}", location=str(path),
+                          hint="check that the file exists and is readable") from None
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{err.object[err.start]:02x})", location=f"{source or path}:{line}",
+                          hint="save the file as UTF-8") from None
     return load_yaml_text(text, source or str(path))
 
 

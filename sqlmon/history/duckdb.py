@@ -1,6 +1,7 @@
 """The history in a DuckDB file that sqlmon owns (the default for DuckDB targets)."""
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ class DuckDBStore(Store):
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                conn = duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.Error as err:
                 text = str(err)
                 if "lock" in text.lower() and time.monotonic() < deadline:
@@ -42,6 +43,24 @@ class DuckDBStore(Store):
                           "`history: {lock_timeout: ...}` or stagger the runs") if busy else
                     ("it is not a sqlmon history DuckDB file: move it away, or set `history: {path: ...}` "
                      "in sqlmon_project.yml (or run with --no-history)")) from None
+            self._check_whole(conn)
+            return conn
+
+    def _check_whole(self, conn: Any) -> None:
+        """A store cut short (a full disk, a copy interrupted) still opens, and its early blocks
+        still read: refuse it once, before anything is read from it or appended to it."""
+        if not self.path.exists() or self.path.with_name(self.path.name + ".wal").exists():
+            return                # changes not yet checkpointed into the file: its size says nothing
+        size = self.path.stat().st_size
+        row = conn.execute("PRAGMA database_size").fetchone()
+        # headers + block_size * used blocks: a lower bound (free blocks may lie beyond the end)
+        expected = 3 * 4096 + int(row[2]) * int(row[4])
+        if size and size < expected:
+            conn.close()
+            raise ConfigError(f"the history store {self.path} is damaged: {size:,} of {expected:,} bytes "
+                              "(cut short, e.g. by a full disk or an interrupted copy)", location=self.location,
+                              hint="restore it from a backup, or move it away to start a new history "
+                                   "(or run with --no-history)")
 
     def _insert_all(self, execute: Any, rows: dict[str, list[tuple]]) -> None:
         # One statement per table, each column bound as one typed list: DuckDB binds a
@@ -95,8 +114,11 @@ class DuckDBStore(Store):
         except duckdb.CatalogException:
             return []             # an empty file (created, never migrated): no history yet
         except duckdb.Error as err:
+            damaged = "IO Error" in str(err)
             raise ConfigError(f"cannot read the history store {self.path}: {str(err).splitlines()[0]}",
-                              location=self.location, hint="run once without --no-history to migrate it") from None
+                              location=self.location,
+                              hint="the file is damaged: restore it from a backup or move it away" if damaged
+                              else "run once without --no-history to migrate it") from None
 
     def write_run(self, rows: dict[str, list[tuple]]) -> None:
         self.close()              # one process, one connection mode at a time
@@ -107,8 +129,29 @@ class DuckDBStore(Store):
                 self._migrate(ex, _fetcher(conn))
                 self._insert_all(ex, rows)
             self._transaction(conn, body)
+            self._verify(conn, rows)
         finally:
             conn.close()
+
+    def _verify(self, conn: Any, rows: dict[str, list[tuple]]) -> None:
+        """Read the run back after the commit: a write that returned but did not land is an error."""
+        import duckdb
+
+        invocation = rows["runs"][0][0] if rows.get("runs") else None
+        if invocation is None:
+            return
+        try:
+            got = conn.execute(self.sql("SELECT COUNT(*) FROM {s}results WHERE invocation_id = ?"),
+                               [invocation]).fetchone()[0]
+            runs = conn.execute(self.sql("SELECT COUNT(*) FROM {s}runs WHERE invocation_id = ?"),
+                                [invocation]).fetchone()[0]
+        except duckdb.Error as err:
+            raise WarehouseError(f"cannot read back the run just written to {self.path}: {str(err).splitlines()[0]}",
+                                 hint="check the disk and the file; the run's artifacts are in target/") from None
+        if runs != 1 or got != len(rows.get("results", [])):
+            raise WarehouseError(f"the history store {self.path} did not keep the run just written "
+                                 f"({runs} run rows, {got} of {len(rows.get('results', []))} results)",
+                                 hint="check the disk and the file; the run's artifacts are in target/")
 
     @staticmethod
     def _transaction(conn: Any, body: Any) -> None:
@@ -119,9 +162,14 @@ class DuckDBStore(Store):
             body(lambda sql, params: conn.execute(sql, list(params)))
             conn.execute("COMMIT")
         except BaseException as err:
-            conn.execute("ROLLBACK")
+            # A failed COMMIT (a full disk, a file-size limit) has already ended the transaction:
+            # the ROLLBACK would then fail too and hide the cause, which is the error to report.
+            with contextlib.suppress(duckdb.Error):
+                conn.execute("ROLLBACK")
             if isinstance(err, duckdb.Error):
-                raise WarehouseError(f"cannot write the history store: {str(err).splitlines()[0]}") from None
+                raise WarehouseError(f"cannot write the history store: {str(err).strip().splitlines()[0]}",
+                                     hint="free disk space or fix the file's permissions; nothing of this run "
+                                          "was recorded (its artifacts are in target/)") from None
             raise
 
     def close(self) -> None:

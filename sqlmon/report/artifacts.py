@@ -4,6 +4,7 @@ Each file is written to a temporary name and renamed, so a crash never leaves ha
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from sqlmon.errors import SqlmonError
+from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.redact import scrub
 from sqlmon.results import RANK, RunResult, clean
 from sqlmon.version import __version__
@@ -90,15 +91,31 @@ def _fmt(v: Any) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` (secret values masked: sqlmon.redact) under a temporary name, then rename."""
-    text = scrub(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a temporary name of this writer's own: two runs writing the same target never share one
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    write_together({path: text})
+
+
+def write_together(files: dict[Path, str]) -> None:
+    """Write every file or none: each to a temporary name of this writer's own first (two runs
+    writing the same target never share one), renamed only when all are written, so a full disk
+    or an unwritable folder leaves the previous files as they were. Raises ConfigError."""
+    written: list[tuple[Path, Path]] = []
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+            written.append((tmp, path))
+            tmp.write_text(scrub(text), encoding="utf-8")
+        for tmp, path in written:
+            os.replace(tmp, path)
+    except OSError as err:
+        where = err.filename or next(iter(files), "")
+        raise ConfigError(f"cannot write {where}: {err.strerror or err}", location=str(where),
+                          hint="free disk space or make the target folder writable; or write the artifacts "
+                               "elsewhere (--target-path, $SQLMON_TARGET_PATH) or not at all (--no-artifacts)") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp, _ in written:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def refused(error: SqlmonError, started: datetime, as_of: datetime | None) -> dict[str, Any]:
@@ -116,23 +133,28 @@ def refused(error: SqlmonError, started: datetime, as_of: datetime | None) -> di
 def write_refused(error: SqlmonError, target_dir: Path, started: datetime, as_of: datetime | None) -> None:
     """Replace the previous run's artifacts with the reason this run was refused, so CI never
     publishes an old green result: run_results.json, a JUnit file with one <error>, summary.md."""
-    atomic_write(target_dir / "run_results.json", json.dumps(refused(error, started, as_of)))
     root = ET.Element("testsuites", name="sqlmon", tests="1", errors="1")
     suite = ET.SubElement(root, "testsuite", name="sqlmon", tests="1", failures="0", errors="1", skipped="0")
     case = ET.SubElement(suite, "testcase", classname="sqlmon", name="configuration")
     ET.SubElement(case, "error", message=error.message.splitlines()[0]).text = str(error)
     ET.indent(root)
-    atomic_write(target_dir / "junit.xml", ET.tostring(root, encoding="unicode", xml_declaration=True))
-    atomic_write(target_dir / "summary.md", "## sqlmon run — REFUSED (no test ran)\n\n```\n" + str(error) + "\n```\n")
-    atomic_write(target_dir / "run" / "queries.sql", "-- no query: the run was refused before it started\n")
+    write_together({
+        target_dir / "run_results.json": json.dumps(refused(error, started, as_of)),
+        target_dir / "junit.xml": ET.tostring(root, encoding="unicode", xml_declaration=True),
+        target_dir / "summary.md": "## sqlmon run — REFUSED (no test ran)\n\n```\n" + str(error) + "\n```\n",
+        target_dir / "run" / "queries.sql": "-- no query: the run was refused before it started\n",
+    })
 
 
 def write_all(rr: RunResult, target_dir: Path) -> None:
+    """run_results.json, junit.xml, summary.md and run/queries.sql, all or none (write_together)."""
     # One line, like dbt's: json's C encoder does not indent, and the Python one took 0.03 s per run
     # (`python -m json.tool target/run_results.json` pretty-prints it).
-    atomic_write(target_dir / "run_results.json", json.dumps(run_results(rr)))
-    atomic_write(target_dir / "junit.xml", junit(rr))
-    atomic_write(target_dir / "summary.md", summary_md(rr))
     sql = "\n\n".join(f"-- query {i + 1}: {q.seconds:.3f}s, {q.rows} rows; tests: {', '.join(q.tests)}\n{q.sql};"
-                      for i, q in enumerate(rr.queries))
-    atomic_write(target_dir / "run" / "queries.sql", sql + "\n")
+                       for i, q in enumerate(rr.queries))
+    write_together({
+        target_dir / "run_results.json": json.dumps(run_results(rr)),
+        target_dir / "junit.xml": junit(rr),
+        target_dir / "summary.md": summary_md(rr),
+        target_dir / "run" / "queries.sql": sql + "\n",
+    })
