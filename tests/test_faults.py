@@ -125,6 +125,7 @@ def test_a_damaged_history_is_refused_before_anything_is_appended(proj):
 
 # --- concurrent runs: none lost -------------------------------------------------------------------
 
+@pytest.mark.scale
 def test_concurrent_runs_lose_nothing(proj):
     """Groups of 8 processes writing one DuckDB store at once: every run that exited 0 or 1 is in
     the history, whole (its runs row and all its results), and none failed for the lock."""

@@ -97,6 +97,9 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     project's `test_<name>` macros: sqlmon.testtypes.project_test_types)."""
     root = find_project_dir(Path(project_dir or ".").resolve())
     source = str(root / PROJECT_FILE)
+    if target_path is not None and ("\x00" in target_path or not target_path.strip()):
+        raise ConfigError(f"--target-path {target_path!r} is not a usable path", location="--target-path",
+                          hint="give a folder for the artifacts, e.g. --target-path /tmp/sqlmon-target")
     raw = load_yaml(root / PROJECT_FILE, source) or {}
     spec = validate(ProjectSpec, raw, source)
     variables = {**spec.vars, **(cli_vars or {})}

@@ -44,9 +44,9 @@ def select_tests(monitors: list[Monitor], select: tuple[str, ...] | list[str] | 
     for mon in monitors:
         if not mon.spec.enabled:
             continue
-        chosen = [t for t in mon.tests
-                  if (not sel or any(matches(s, mon, t) for s in sel)) and not any(matches(s, mon, t) for s in exc)]
-        if chosen:
-            extra = [t for t in mon.tests if t.test_type in gates and t not in chosen]
-            out.append((mon, [t for t in mon.tests if t in chosen or t in extra]))
+        # by unique id, in one pass each: comparing specs (pydantic __eq__) per pair was quadratic
+        chosen = {t.unique_id for t in mon.tests
+                  if (not sel or any(matches(s, mon, t) for s in sel)) and not any(matches(s, mon, t) for s in exc)}
+        if chosen:      # a monitor's gates come along with any of its tests
+            out.append((mon, [t for t in mon.tests if t.unique_id in chosen or t.test_type in gates]))
     return out

@@ -65,6 +65,9 @@ def history_path(project: Project, backend: str) -> tuple[Path, list[str]]:
     project folder), else `.sqlmon/` beside sqlmon_project.yml, where a store found at the old
     default under target/ is moved once (the notice says so)."""
     configured = os.environ.get(PATH_ENV) or project.spec.history.path
+    if configured and "\x00" in configured:
+        raise ConfigError(f"the history path {configured!r} is not a usable path", location=project.history_location,
+                          hint=f"set history: {{path: ...}} or ${PATH_ENV} to a file path")
     if configured:
         path = Path(configured).expanduser()
         return (path if path.is_absolute() else project.root / path), []

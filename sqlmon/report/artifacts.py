@@ -107,9 +107,9 @@ def write_together(files: dict[Path, str]) -> None:
             tmp.write_text(scrub(text), encoding="utf-8")
         for tmp, path in written:
             os.replace(tmp, path)
-    except OSError as err:
-        where = err.filename or next(iter(files), "")
-        raise ConfigError(f"cannot write {where}: {err.strerror or err}", location=str(where),
+    except (OSError, ValueError) as err:          # ValueError: a path with a NUL byte
+        where = getattr(err, "filename", None) or next(iter(files), "")
+        raise ConfigError(f"cannot write {where}: {getattr(err, 'strerror', None) or err}", location=str(where),
                           hint="free disk space or make the target folder writable; or write the artifacts "
                                "elsewhere (--target-path, $SQLMON_TARGET_PATH) or not at all (--no-artifacts)") from None
     finally:
