@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmon.adapters.base import Adapter
+from sqlmon.config.specs import TestSpec
 from sqlmon.errors import SqlmonError
 from sqlmon.judge.evaluate import base_result, judge
 from sqlmon.plan import PlannedQuery, answers, column_answers, merge, plan
@@ -98,7 +99,7 @@ def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple
             errors = [m for m in mine if isinstance(m, SqlmonError)]
             spent = lv.seconds + sum(seconds.get(i, 0.0) for i, (u, _) in enumerate(owners) if u == uid)
             if errors:
-                _finish(ex, lv.prepared, base_result(lv.prepared.test, "error", str(errors[0])), spent)
+                _finish(ex, lv.prepared, base_result(lv.prepared.test, "error", placed(errors[0], lv.prepared.test)), spent)
                 lv.gen.close()
                 continue
             _advance(ex, live, lv.prepared, lv.gen, mine, spent)
@@ -120,12 +121,24 @@ def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answe
         _finish(ex, p, judge(p.test, outcome), spent)
         return
     except SqlmonError as err:
-        _finish(ex, p, base_result(p.test, "error", str(err)), spent)
+        _finish(ex, p, base_result(p.test, "error", placed(err, p.test)), spent)
         return
     if not requests:     # a test that needs no query this round (e.g. schema): step again
         _advance(ex, live, p, gen, [], spent)
         return
     live[p.test.unique_id] = _Live(p, gen, requests, spent, bool(getattr(p.test_type, "gate", False)))
+
+
+QUERY_HINT = ("check the test's parameters and the column's type; `sqlmon compile -s id:<test id>` shows "
+              "the test's SQL")
+
+
+def placed(err: SqlmonError, test: TestSpec) -> str:
+    """An error of one test, as its result's message: where (the test's file:line when the error
+    has no place of its own, e.g. an engine's refusal), what, and how to fix it."""
+    if err.location and err.hint:
+        return str(err)
+    return str(type(err)(err.message, location=err.location or test.location, hint=err.hint or QUERY_HINT))
 
 
 def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:

@@ -13,7 +13,6 @@ from sqlmon.columns import ColumnInfo
 from sqlmon.errors import did_you_mean
 from sqlmon.samples import Samples
 
-
 # kind -> (check, what it is, an example)
 _PROFILE_KINDS: dict[str, tuple[Any, str, str]] = {
     "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a whole number above 0", "4"),
