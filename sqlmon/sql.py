@@ -39,6 +39,10 @@ def _parse(text: str, dialect: str, location: str, what: str) -> list[exp.Expres
     except RecursionError:
         raise CompileError(f"{what} is nested too deeply to parse", location=location,
                            hint="write it with fewer nested parentheses or subqueries") from None
+    except Exception as err:  # noqa: BLE001 - sqlglot's parser fails on some garbage with its own bugs
+        # (found by the property tests: `?.[` raised AttributeError); garbage is a syntax error
+        raise CompileError(f"{what} does not parse ({dialect})", location=location,
+                           hint="fix the SQL syntax") from None
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -66,7 +70,7 @@ def parse_relation(text: str, dialect: str, location: str) -> exp.Table:
         # a quoted string is a file to DuckDB ('data.csv' in FROM is a replacement scan), never a name
         strings = any(t.token_type == TokenType.STRING for t in sqlglot.tokenize(str(text), read=dialect))
         table = None if strings else sqlglot.parse_one(str(text), into=exp.Table, read=dialect)
-    except (SqlglotError, ValueError, RecursionError):
+    except Exception:  # noqa: BLE001 - SqlglotError, RecursionError, or a sqlglot bug on garbage: not a name
         table = None
     parts = [table.args.get(k) for k in ("this", "db", "catalog")] if isinstance(table, exp.Table) else []
     extra = [k for k, v in table.args.items() if v and k not in ("this", "db", "catalog")] if parts else ["?"]
