@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,6 +65,22 @@ def postgres_target() -> dict[str, Any]:
     if isinstance(found, str):
         engine_unavailable("postgres", found)
     return dict(found)
+
+
+def postgres_params(target: dict[str, Any]) -> dict[str, str]:
+    """psycopg.connect() keywords of a postgres profile dict (for setting up test data)."""
+    return {k: str(v) for k, v in target.items() if k in ("host", "port", "user", "password", "dbname")}
+
+
+def postgres_project(root: Path, target: dict[str, Any], history_schema: str | None = None) -> Any:
+    """A project folder at `root` whose profile is `target` (a postgres profile dict)."""
+    from conftest import Proj
+    root.mkdir(parents=True)
+    history = f"history: {{schema: {history_schema}}}\n" if history_schema else ""
+    (root / "sqlmon_project.yml").write_text(f"name: pgproj\nprofile: pgproj\n{history}")
+    out = "\n".join(f"      {k}: {v}" for k, v in target.items())
+    (root / "profiles.yml").write_text(f"pgproj:\n  target: dev\n  outputs:\n    dev:\n{out}\n")
+    return Proj(root)
 
 
 def _provision_postgres() -> dict[str, Any] | str:

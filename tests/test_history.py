@@ -339,23 +339,17 @@ def test_parquet_history_feeds_anomaly_tests(proj):
 
 @pytest.mark.engine
 def test_postgres_history_in_its_own_schema(tmp_path):
-    from conftest import Proj
-    from engines import postgres_target
+    import psycopg
+    from engines import postgres_params, postgres_project, postgres_target
 
     target = postgres_target()
-    import psycopg
-    params = {k: str(v) for k, v in target.items() if k in ("host", "port", "user", "password", "dbname")}
+    params = postgres_params(target)
     schema = f"h{uuid.uuid4().hex[:8]}"
     with psycopg.connect(**params, autocommit=True) as con:
         con.execute(f"CREATE SCHEMA {schema}_data")
         con.execute(f"CREATE TABLE {schema}_data.events AS SELECT i AS id, TIMESTAMP '2024-01-09' + i * INTERVAL '1 hour' "
                     "AS ts FROM generate_series(0, 9) i")
-    root = tmp_path / "pg"
-    root.mkdir()
-    (root / "sqlmon_project.yml").write_text(f"name: pgproj\nprofile: pgproj\nhistory: {{schema: {schema}}}\n")
-    out = "\n".join(f"      {k}: {v}" for k, v in target.items())
-    (root / "profiles.yml").write_text(f"pgproj:\n  target: dev\n  outputs:\n    dev:\n{out}\n")
-    p = Proj(root)
+    p = postgres_project(tmp_path / "pg", target, history_schema=schema)
     p.monitors(f"""
         version: 1
         monitors:

@@ -4,8 +4,7 @@ SQLMON_TEST_SCALE=full (which `.ci/run` sets)."""
 from __future__ import annotations
 
 import os
-import string
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings

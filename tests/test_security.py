@@ -246,24 +246,13 @@ def test_a_render_error_never_echoes_the_value(proj):
 
 # --- PostgreSQL: the monitoring role's powers, and a history schema of its own ---------------------
 
-def _pg_project(tmp_path, target, history_schema=None):
-    from conftest import Proj
-    root = tmp_path / f"pg{uuid.uuid4().hex[:6]}"
-    root.mkdir()
-    history = f"history: {{schema: {history_schema}}}\n" if history_schema else ""
-    (root / "sqlmon_project.yml").write_text(f"name: pgproj\nprofile: pgproj\n{history}")
-    out = "\n".join(f"      {k}: {v}" for k, v in target.items())
-    (root / "profiles.yml").write_text(f"pgproj:\n  target: dev\n  outputs:\n    dev:\n{out}\n")
-    return Proj(root)
-
-
 @pytest.mark.engine
 def test_postgres_debug_warns_about_a_powerful_role(tmp_path):
     import psycopg
-    from engines import postgres_target
+    from engines import postgres_params, postgres_project, postgres_target
 
     target = postgres_target()
-    params = {k: str(v) for k, v in target.items() if k in ("host", "port", "user", "password", "dbname")}
+    params = postgres_params(target)
     tag = uuid.uuid4().hex[:8]
     schema, role = f"sec{tag}", f"reader{tag}"
     with psycopg.connect(**params, autocommit=True) as con:
@@ -274,11 +263,11 @@ def test_postgres_debug_warns_about_a_powerful_role(tmp_path):
         con.execute(f"GRANT SELECT ON {schema}.events TO {role}")
     try:
         monitors = GOOD.replace("main.events", f"{schema}.events")
-        superuser = _pg_project(tmp_path, target)                       # CI's server runs as a superuser
+        superuser = postgres_project(tmp_path / "su", target)                       # CI's server runs as a superuser
         superuser.monitors(monitors)
         out = superuser.cli("debug").output
         assert "connection: OK" in out and "is a superuser" in out, out
-        reader = _pg_project(tmp_path, {**target, "user": role, "password": "pw"})
+        reader = postgres_project(tmp_path / "reader", {**target, "user": role, "password": "pw"})
         reader.monitors(monitors)
         out = reader.cli("debug").output
         assert "connection: OK" in out and "warning:" not in out, out
@@ -297,17 +286,17 @@ def test_postgres_debug_warns_about_a_powerful_role(tmp_path):
 @pytest.mark.engine
 def test_postgres_history_refuses_a_schema_it_does_not_own(tmp_path):
     import psycopg
-    from engines import postgres_target
+    from engines import postgres_params, postgres_project, postgres_target
 
     target = postgres_target()
-    params = {k: str(v) for k, v in target.items() if k in ("host", "port", "user", "password", "dbname")}
+    params = postgres_params(target)
     schema = f"user{uuid.uuid4().hex[:8]}"
     with psycopg.connect(**params, autocommit=True) as con:
         con.execute(f"CREATE SCHEMA {schema}")
         con.execute(f"CREATE TABLE {schema}.events AS SELECT 1 AS id, TIMESTAMP '2024-01-09' AS ts")
         con.execute(f"CREATE TABLE {schema}.baselines (keep_me int)")     # the user's own table
     try:
-        p = _pg_project(tmp_path, target, history_schema=schema)
+        p = postgres_project(tmp_path / "pg", target, history_schema=schema)
         p.monitors(GOOD.replace("main.events", f"{schema}.events"))
         res = p.run()
         assert res.exit_code == 2 and "holds relations sqlmon did not create" in res.output, res.output
