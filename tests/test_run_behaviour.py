@@ -59,7 +59,37 @@ def test_selection(proj, args, expected):
 def test_empty_selection_is_exit_2(proj):
     proj.monitors(TWO_MONITORS)
     res = proj.run("-s", "tag:nope")
-    assert res.exit_code == 2 and "nothing selected" in res.output
+    assert res.exit_code == 2 and "--select 'tag:nope' matches no test" in res.output and "tier1" in res.output
+
+
+@pytest.mark.parametrize("args, message, hint", [
+    (("-s", "ev", "-s", "evv"), "--select 'evv' matches no test", "did you mean 'ev'"),      # a typo beside a good one
+    (("-s", "ev evv",), "--select 'evv' matches no test", "did you mean 'ev'"),
+    (("--exclude", "column:catt"), "--exclude 'column:catt' matches no test", "column:'cat'"),
+    (("-s", "tag:tier1,type:unique"), "--select 'tag:tier1,type:unique' matches no test", "intersection"),
+    (("-s", "type:not_nul"), "--select 'type:not_nul' matches no test", "type:'not_null'"),
+    (("-s", "path:monitors/nope.yml"), "--select 'path:monitors/nope.yml' matches no test", "monitors/monitors.yml"),
+    (("-s", "+ev"), "graph operators are not available", "node:"),
+    (("-s", "ev+"), "graph operators are not available", "node:"),
+    (("-s", "tag:tier1,"), "empty selector", "a comma joins"),
+])
+def test_selection_never_drops_a_word(proj, args, message, hint):
+    proj.monitors(TWO_MONITORS)
+    for command in ("ls", "run"):
+        res = proj.cli(command, *args)
+        assert res.exit_code == 2 and message in res.output and hint in res.output, (command, res.output)
+
+
+def test_comma_is_an_intersection_and_path_selects_files(proj):
+    proj.monitors(TWO_MONITORS)
+    assert ids(proj, "-s", "tag:tier1,type:mean") == ["ev._.row_count", "ev.x.mean"]
+    assert ids(proj, "-s", "tag:tier1,column:cat", "-s", "type:unique") == [
+        "ev._.row_count", "ev.cat.not_null", "ev.cat.accepted_values", "other._.row_count", "other._.schema",
+        "other.id.unique"]
+    proj.monitors(TWO_MONITORS.replace("name: ev", "name: ev2").replace("name: other", "name: other2"), name="b.yml")
+    assert set(ids(proj, "-s", "path:monitors/b.yml")) == set(ids(proj, "-s", "ev2 other2"))
+    assert len(ids(proj, "-s", "path:monitors")) == 14 and len(ids(proj, "-s", "path:monitors/*.yml")) == 14
+    assert ids(proj, "-s", "path:monitors/b.yml,type:mean") == ["ev2._.row_count", "ev2.x.mean"]
 
 
 def test_unknown_selector_method(proj):

@@ -27,6 +27,7 @@ class Monitor:
     location: str                 # file:line of the monitor
     tests: tuple[TestSpec, ...]   # table-level and column tests, in file order
     locations: dict[str, str] = field(default_factory=dict)   # key path ("where", "reference.relation") -> file:line
+    file: str = ""                # the monitor file, relative to the project folder (`path:` selectors)
 
     @property
     def name(self) -> str:
@@ -154,7 +155,7 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
                                         base + ("columns", c, "tests", j)))
         _check_unique_ids(tests)
         out.append(Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
-                           key_locations(source, raw, base, depth=2)))
+                           key_locations(source, raw, base, depth=2), _relative(path, root)))
     return out
 
 
@@ -190,6 +191,10 @@ def check_defaults(defaults: dict[str, dict[str, Any]], test_types: dict[str, An
                 parse_threshold(value, where)
             if key == "segments" and not tt.segmentable:
                 raise ConfigError(f"test type '{test_type}' has no segments", location=where, hint=SEGMENTS_HINT)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 THRESHOLD_KEYS = ("warn_if", "error_if")

@@ -1,52 +1,140 @@
-"""`--select` / `--exclude`: monitor names, `tag:`, `type:`, `column:`, `monitor:`, unique ids; globs.
+"""`--select` / `--exclude`: which tests a command takes, in dbt's grammar.
 
+* a selector is `method:value` or a bare value; values are globs (`column:tenure*`);
+* methods: `path:` (monitor files or folders, relative to the project), `tag:` (monitor and test
+  tags), `type:` (test type), `column:`, `monitor:`, `id:` (unique id); a bare value matches a
+  monitor name, a unique id or a test name;
+* space (or the option repeated) is a union, comma an intersection: `tag:tier1,type:drift`;
+* graph operators (`+model`, `2+node:x+`) belong to dbt lineage (`node:`), which this version does
+  not have: they are refused, not ignored.
+
+Nothing is ever dropped: a selector (or a term of an intersection) that matches nothing is an
+error naming it, with a "did you mean" over the names it could mean, for `--exclude` too.
 Availability gates (row_count, freshness, schema) of a monitor with any selected test always run:
-they decide whether the other tests are worth judging.
+they decide whether the other tests are worth judging. Linear in the number of tests.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from sqlmon.config.project import Monitor
 from sqlmon.config.specs import TestSpec
-from sqlmon.errors import ConfigError
+from sqlmon.errors import ConfigError, did_you_mean
 
-METHODS = ("tag", "type", "column", "monitor", "id")
-
-
-def matches(selector: str, monitor: Monitor, test: TestSpec) -> bool:
-    method, _, pattern = selector.partition(":") if ":" in selector else ("", "", selector)
-    if method and method not in METHODS:
-        raise ConfigError(f"unknown selector method '{method}:' in '{selector}'",
-                          hint=f"use one of {', '.join(m + ':' for m in METHODS)} or a monitor name / glob")
-    m = lambda value: value is not None and fnmatchcase(str(value), pattern)  # noqa: E731
-    if method == "tag":
-        return any(m(t) for t in [*monitor.spec.tags, *test.tags])
-    if method == "type":
-        return m(test.test_type)
-    if method == "column":
-        return m(test.column)
-    if method == "monitor":
-        return m(monitor.name)
-    if method == "id":
-        return m(test.unique_id)
-    return m(monitor.name) or m(test.unique_id) or m(test.name)
+METHODS = ("path", "tag", "type", "column", "monitor", "id")
+_GRAPH = re.compile(r"^\d*\+|\+\d*$")
 
 
-def _split(selectors: tuple[str, ...] | list[str] | None) -> list[str]:
-    return [part for s in (selectors or ()) for part in s.replace(",", " ").split()]
+@dataclass(frozen=True)
+class Atom:
+    """One `method:value` of a selector."""
+
+    method: str            # "" for a bare value
+    pattern: str
+    text: str
 
 
-def select_tests(monitors: list[Monitor], select: tuple[str, ...] | list[str] | None = None,
-                 exclude: tuple[str, ...] | list[str] | None = None, gates: tuple[str, ...] = ()) -> list[tuple[Monitor, list[TestSpec]]]:
-    sel, exc = _split(select), _split(exclude)
+def parse_selectors(values: Sequence[str] | None, option: str) -> list[list[Atom]]:
+    """CLI values -> a union of intersections (each a list of atoms)."""
+    terms = []
+    for value in values or ():
+        for term in str(value).split():
+            atoms = []
+            for text in term.split(","):
+                if not text:
+                    raise ConfigError(f"empty selector in {option} '{term}'", location=option,
+                                      hint="a comma joins two selectors: tag:tier1,type:drift")
+                if _GRAPH.search(text):
+                    raise ConfigError(f"graph operators are not available: {option} '{text}'", location=option,
+                                      hint="`+` selects dbt lineage (node:), which this version does not have; "
+                                           "drop the + (and list what you need)")
+                method, sep, pattern = text.partition(":")
+                if not sep:
+                    method, pattern = "", text
+                elif method not in METHODS:
+                    raise ConfigError(f"unknown selector method '{method}:' in {option} '{text}'", location=option,
+                                      hint=did_you_mean(method, METHODS) or f"use one of {', '.join(m + ':' for m in METHODS)}"
+                                      " or a monitor name / glob")
+                if not pattern:
+                    raise ConfigError(f"{option} '{text}' has no value", location=option, hint=f"e.g. {method}:name")
+                atoms.append(Atom(method, pattern.rstrip("/") if method == "path" else pattern, text))
+            terms.append(atoms)
+    return terms
+
+
+def _values(atom: Atom, monitor: Monitor, test: TestSpec) -> list[str]:
+    """What `atom` compares its pattern with, for this test."""
+    if atom.method == "tag":
+        return [*monitor.spec.tags, *test.tags]
+    if atom.method == "type":
+        return [test.test_type]
+    if atom.method == "column":
+        return [test.column] if test.column else []
+    if atom.method == "monitor":
+        return [monitor.name]
+    if atom.method == "id":
+        return [test.unique_id]
+    if atom.method == "path":
+        return [monitor.file]
+    return [monitor.name, test.unique_id, *([test.name] if test.name else [])]
+
+
+def _matches(atom: Atom, value: str) -> bool:
+    if atom.method == "path":          # a file, a glob, or a folder and everything below it
+        return fnmatchcase(value, atom.pattern) or value.startswith(atom.pattern + "/")
+    return fnmatchcase(value, atom.pattern)
+
+
+def _matched(atom: Atom, pairs: list[tuple[Monitor, TestSpec]]) -> set[str]:
+    return {t.unique_id for m, t in pairs if any(_matches(atom, v) for v in _values(atom, m, t))}
+
+
+def _unmatched(term: list[Atom], sets: list[set[str]], pairs: list[tuple[Monitor, TestSpec]], option: str) -> ConfigError:
+    """The error for a term that selects nothing: the atom that matched nothing (with what it
+    could have meant), or the intersection itself."""
+    for atom, found in zip(term, sets):
+        if not found:
+            names = sorted({v for m, t in pairs for v in _values(atom, m, t)})
+            hint = did_you_mean(atom.pattern, names)
+            return ConfigError(f"{option} '{atom.text}' matches no test", location=option,
+                               hint=(f"{atom.method}:{hint.removeprefix('did you mean ')}" if hint and atom.method
+                                     else hint) or _known(atom.method, names))
+    joined = ",".join(a.text for a in term)
+    return ConfigError(f"{option} '{joined}' matches no test: no test has all of {', '.join(a.text for a in term)}",
+                       location=option, hint="a comma is an intersection; use a space for either one")
+
+
+def _known(method: str, names: Iterable[str]) -> str:
+    names = list(names)
+    what = {"": "monitors and tests", "tag": "tags", "type": "test types", "column": "columns",
+            "monitor": "monitors", "id": "test ids", "path": "monitor files"}[method]
+    shown = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+    return f"{what} here: {shown}" if names else f"this project has no {what}"
+
+
+def select_tests(monitors: list[Monitor], select: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+                 gates: tuple[str, ...] = ()) -> list[tuple[Monitor, list[TestSpec]]]:
+    pairs = [(m, t) for m in monitors if m.spec.enabled for t in m.tests]
+    chosen = {t.unique_id for _, t in pairs}
+    for option, values, keep in (("--select", select, True), ("--exclude", exclude, False)):
+        terms = parse_selectors(values, option)
+        if not terms:
+            continue
+        union: set[str] = set()
+        for term in terms:
+            sets = [_matched(atom, pairs) for atom in term]
+            found = set.intersection(*sets)
+            if not found:
+                raise _unmatched(term, sets, pairs, option)
+            union |= found
+        chosen = chosen & union if keep else chosen - union
     out = []
     for mon in monitors:
         if not mon.spec.enabled:
             continue
-        # by unique id, in one pass each: comparing specs (pydantic __eq__) per pair was quadratic
-        chosen = {t.unique_id for t in mon.tests
-                  if (not sel or any(matches(s, mon, t) for s in sel)) and not any(matches(s, mon, t) for s in exc)}
-        if chosen:      # a monitor's gates come along with any of its tests
+        if any(t.unique_id in chosen for t in mon.tests):     # a monitor's gates come along
             out.append((mon, [t for t in mon.tests if t.unique_id in chosen or t.test_type in gates]))
     return out
