@@ -171,7 +171,8 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 
 @main.command()
 @_options(_COMMON + _SELECT)
-@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail", help="Exit 1 on fail (default) or also on warn.")
+@click.option("--fail-on", default="fail", show_default=True, metavar="STATUSES",
+              help="Statuses that make the exit code 1 besides fail: warn, skipped, comma-separated (error is always 2).")
 @click.option("--no-fuse", is_flag=True, help="One query per test (slower; for debugging).")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, help="Queries run at once (engines that allow it).")
 @click.option("--no-history", is_flag=True, help="Do not record this run in the history store (anomaly tests still read it).")
@@ -223,7 +224,8 @@ def schema(output: str | None) -> None:
 @click.option("--start", required=True, help="First as_of (UTC date or timestamp).")
 @click.option("--end", required=True, help="Last as_of, included.")
 @click.option("--every", default="1 day", show_default=True, help="Step between runs, e.g. '1 day', '6 hours'.")
-@click.option("--fail-on", type=click.Choice(["fail", "warn"]), default="fail")
+@click.option("--fail-on", default="fail", show_default=True, metavar="STATUSES",
+              help="As for run: fail, warn, skipped, comma-separated.")
 @click.option("--report", "report", is_flag=True, help="Write target/report.html after the last run.")
 @_TARGET_PATH
 @_ARTIFACTS

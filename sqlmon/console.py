@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sqlmon.redact import scrub
-from sqlmon.results import RANK
+from sqlmon.results import RANK, unjudged_monitors
 
 if TYPE_CHECKING:
     from sqlmon.results import RunResult
@@ -68,5 +68,11 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
     counts = rr.by_status()
     parts = [f"[{STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n]
     secs = (rr.finished_at - rr.started_at).total_seconds()
+    silent = unjudged_monitors(rr.results)
+    if silent:
+        console.print(f"[red]Judged nothing (every test skipped or errored): {', '.join(silent)}[/] — exit 1")
+    not_judged = counts["skipped"] + counts["error"]
+    if not_judged:
+        parts.append(f"{not_judged} not judged")
     console.print(f"Done: {len(rr.results)} tests in {secs:.1f}s, {len(rr.queries)} queries · " + " · ".join(parts) +
                   f" · exit {rr.exit_code}")

@@ -2,14 +2,17 @@
 statuses and their order, the `RunResult` of a run and its exit code.
 
 Imported by every part (test types, the executor, history, reports, the CLI), so it imports
-nothing of sqlmon's: plain values only.
+nothing of sqlmon's but its errors: plain values only.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
+
+from sqlmon.errors import ConfigError, did_you_mean
 
 STATUSES = ("pass", "warn", "fail", "error", "skipped")
 RANK = {"error": 0, "fail": 1, "warn": 2, "skipped": 3, "pass": 4}
@@ -117,10 +120,38 @@ def _plain(value: Any) -> Any:
     return clean(value)
 
 
-def exit_code(results: list[Result], fail_on: str = "fail") -> int:
+# What `--fail-on` may add to `fail` as statuses that make the exit code 1 (`error` is always 2).
+FAIL_ON = ("fail", "warn", "skipped")
+
+
+def fail_on_statuses(fail_on: str | Sequence[str] = "fail") -> frozenset[str]:
+    """`"warn"`, `"warn,skipped"`, `["skipped"]` -> the statuses that fail the run (always `fail`).
+
+    >>> sorted(fail_on_statuses("warn,skipped"))
+    ['fail', 'skipped', 'warn']
+    """
+    parts = {p.strip() for p in (fail_on.split(",") if isinstance(fail_on, str) else fail_on) if p.strip()}
+    unknown = sorted(parts - set(FAIL_ON))
+    if unknown:
+        raise ConfigError(f"--fail-on '{','.join(unknown)}' is not a status that can fail a run", location="--fail-on",
+                          hint=did_you_mean(unknown[0], FAIL_ON) or "use fail, warn or skipped, comma-separated "
+                          "(error always fails: exit 2)")
+    return frozenset(parts | {"fail"})
+
+
+def unjudged_monitors(results: list[Result]) -> list[str]:
+    """Monitors of which no test was judged (every one skipped or errored): a monitor that says
+    nothing is not a monitor that passed."""
+    judged = {r.monitor for r in results if r.status in ("pass", "warn", "fail")}
+    return sorted({r.monitor for r in results} - judged)
+
+
+def exit_code(results: list[Result], fail_on: str | Sequence[str] = "fail") -> int:
+    """2 if any test errored; else 1 if any status in `fail_on` (fail, and what --fail-on adds),
+    or a monitor judged nothing at all; else 0."""
     statuses = {r.status for r in results}
     if "error" in statuses:
         return 2
-    if "fail" in statuses or (fail_on == "warn" and "warn" in statuses):
+    if statuses & fail_on_statuses(fail_on) or unjudged_monitors(results):
         return 1
     return 0

@@ -31,7 +31,7 @@ from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
-from sqlmon.results import Compiled, RunResult
+from sqlmon.results import Compiled, RunResult, fail_on_statuses
 from sqlmon.samples import Samples
 from sqlmon.session import Session
 from sqlmon.sql import check_dialect, generate
@@ -131,6 +131,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     as_of: datetime | None = None
     project: Project | None = None
     try:
+        fail_on_statuses(o.fail_on)            # a bad --fail-on is refused before anything runs
         as_of = parse_as_of(o.as_of)
         project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars,
                           target_path=o.target_path)
@@ -153,7 +154,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
-                   [*store.notices, *notify_warnings])
+                   [*store.notices, *notify_warnings, *_history_notes(results, store)])
     unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:
@@ -170,6 +171,19 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     if unwritten is not None:
         raise unwritten
     return rr
+
+
+def _history_notes(results: list[Any], store: Any) -> list[str]:
+    """Anomaly tests skipped for want of history (a fresh CI checkout, a store not restored) are
+    said out loud, with where the store is: a run whose anomaly tests cannot judge is not green."""
+    starved = [r for r in results if r.test_type == "anomaly" and r.status == "skipped"
+               and ("past values" in r.message or "no history store" in r.message)]
+    if not starved:
+        return []
+    return [f"{len(starved)} anomaly test(s) have too little history and were skipped "
+            f"({starved[0].unique_id}: {starved[0].message}); the history store is {store.describe()} "
+            f"with {store.run_count()} run(s) — in CI, restore it between runs or point history at a "
+            "lasting place (README \"In CI\")"]
 
 
 def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None,

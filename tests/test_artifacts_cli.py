@@ -44,7 +44,8 @@ def test_run_results_json_validates(proj):
     jsonschema.validate(data, schema())
     assert data["metadata"]["schema_version"] == "1.1"
     assert data["metadata"]["as_of"] == "2024-01-10T00:00:00+00:00"
-    assert data["summary"] == {"pass": 2, "warn": 1, "fail": 1, "error": 1, "skipped": 1, "total": 6, "exit_code": 2}
+    assert data["summary"] == {"pass": 2, "warn": 1, "fail": 1, "error": 1, "skipped": 1, "total": 6, "exit_code": 2,
+                               "not_judged": 2}
     by = {r["unique_id"]: r for r in data["results"]}
     assert by["ok.x.mean"]["metric"] is None and by["ok.x.mean"]["status"] == "skipped"
     assert by["ev.cat.not_null"]["details"] == {"failing_rows": 1, "rows": 4}

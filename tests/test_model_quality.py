@@ -247,7 +247,7 @@ def test_all_labels_null_is_skipped_with_counts(proj):
         assert r.status == "skipped" and r.metric is None, (name, r.message)
         assert "fewer than min_labelled = 100" in r.message and "300 rows still have a NULL label" in r.message
         assert r.details["unlabelled"] == 300
-    assert rr.exit_code == 0
+    assert rr.exit_code == 1            # a monitor that judged nothing is not green (README "Exit codes")
 
 
 def test_min_labelled_guard(proj):

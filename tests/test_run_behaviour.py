@@ -350,3 +350,47 @@ def test_a_drift_run_needs_no_pyarrow(proj):
     assert out.returncode == 0, out.stderr[-2000:]
     there = json.loads(out.stdout.strip().splitlines()[-1])
     assert {k: tuple(v[:2]) for k, v in there.items()} == here, there
+
+
+def test_no_silent_green(proj):
+    """A monitor that judged nothing (every test skipped) fails the run; --fail-on skipped fails on
+    any skip; anomaly tests without history say so, with where the store is."""
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            timestamp: ts
+            current: {last: 1 day}
+            tests: [row_count]
+          - name: quiet
+            relation: main.events
+            tests: [{anomaly: {of: ev._.row_count}}]
+    """)
+    res = proj.run()
+    assert res.exit_code == 1, res.output
+    assert "Judged nothing (every test skipped or errored): quiet" in res.output
+    assert "anomaly test(s) have too little history" in res.output and ".sqlmon/history.duckdb" in res.output
+    data = proj.results()
+    import json
+    full = json.loads((proj.root / "target" / "run_results.json").read_text())
+    assert full["unjudged_monitors"] == ["quiet"] and full["summary"]["not_judged"] == 1
+    assert any("too little history" in w for w in full["warnings"])
+    summary = (proj.root / "target" / "summary.md").read_text()
+    assert "judged nothing" in summary and "too little history" in summary
+    assert data["ev._.row_count"]["status"] == "pass"
+    # --fail-on: statuses that fail the run besides fail
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: ev
+            relation: main.events
+            timestamp: ts
+            current: {last: 1 day}
+            tests: [row_count, {anomaly: {of: row_count}}]
+    """)
+    assert proj.run().exit_code == 0                                   # something judged, nothing failed
+    assert proj.run("--fail-on", "skipped").exit_code == 1
+    assert proj.run("--fail-on", "warn,skipped").exit_code == 1
+    res = proj.run("--fail-on", "skiped")
+    assert res.exit_code == 2 and "did you mean 'skipped'" in res.output

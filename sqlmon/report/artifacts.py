@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.redact import scrub
-from sqlmon.results import RANK, RunResult, clean
+from sqlmon.results import RANK, RunResult, clean, unjudged_monitors
 from sqlmon.version import __version__
 
 # 1.1 adds `errors`: a run refused before any test ran (a configuration mistake, an unreachable
@@ -36,7 +36,10 @@ def run_results(rr: RunResult) -> dict[str, Any]:
             "as_of": rr.as_of,
             "queries": len(rr.queries),
         },
-        "summary": {**rr.by_status(), "total": len(rr.results), "exit_code": rr.exit_code},
+        "summary": {**rr.by_status(), "total": len(rr.results), "exit_code": rr.exit_code,
+                    "not_judged": sum(1 for r in rr.results if r.status in ("skipped", "error"))},
+        "unjudged_monitors": unjudged_monitors(rr.results),
+        "warnings": list(rr.warnings),
     })
     out["results"] = [r.to_dict() for r in rr.results]      # clean already: not walked twice
     return out
@@ -73,6 +76,10 @@ def summary_md(rr: RunResult) -> str:
     lines = [f"## sqlmon run — {'passed' if rr.exit_code == 0 else 'FAILED'}", "",
              f"target `{rr.target}` · as of {rr.as_of.isoformat()} · " +
              " · ".join(f"{icon[s]} {n} {s}" for s, n in counts.items() if n), ""]
+    silent = unjudged_monitors(rr.results)
+    if silent:
+        lines += [f"❌ monitor(s) that judged nothing (every test skipped or errored): {', '.join(silent)}", ""]
+    lines += [f"⚠️ {w}" for w in rr.warnings] + ([""] if rr.warnings else [])
     problems = sorted((r for r in rr.results if r.status != "pass"), key=lambda r: (RANK[r.status], r.unique_id))
     if problems:
         lines += ["| status | test | metric | threshold | message |", "|---|---|---|---|---|"]
