@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmon.results import Compiled, Result, RunResult
+from sqlmon.results import Compiled, Result, RunFailed, RunResult
 from sqlmon.session import Session
 from sqlmon.version import __version__
 
@@ -68,4 +68,4 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
                                   target_path=target_path)
 
 
-__all__ = ["Compiled", "Result", "RunResult", "Session", "__version__", "compile_project", "run"]
+__all__ = ["Compiled", "Result", "RunFailed", "RunResult", "Session", "__version__", "compile_project", "run"]

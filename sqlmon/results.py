@@ -75,6 +75,13 @@ class RunResult:
     def exit_code(self) -> int:
         return exit_code(self.results, self.fail_on)
 
+    def raise_for_status(self) -> "RunResult":
+        """Raise `RunFailed` when the run's exit code is not 0 (as `requests` does for HTTP): a
+        scoring pipeline gates on `sqlmon.run(...).raise_for_status()` before publishing."""
+        if self.exit_code:
+            raise RunFailed(self)
+        return self
+
     def by_status(self) -> dict[str, int]:
         out = {s: 0 for s in RANK}
         for r in self.results:
@@ -118,6 +125,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return clean(value)
+
+
+class RunFailed(Exception):
+    """A run whose exit code is not 0 (`RunResult.raise_for_status`); `.result` is the RunResult."""
+
+    def __init__(self, result: RunResult):
+        self.result = result
+        bad = [r for r in result.results if r.status in ("error", "fail")][:5]
+        names = ", ".join(f"{r.unique_id} ({r.status})" for r in bad)
+        silent = unjudged_monitors(result.results)
+        why = names or (f"judged nothing: {', '.join(silent)}" if silent else "statuses that --fail-on fails")
+        super().__init__(f"sqlmon run failed with exit code {result.exit_code}: {why}")
 
 
 # What `--fail-on` may add to `fail` as statuses that make the exit code 1 (`error` is always 2).

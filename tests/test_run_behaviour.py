@@ -394,3 +394,18 @@ def test_no_silent_green(proj):
     assert proj.run("--fail-on", "warn,skipped").exit_code == 1
     res = proj.run("--fail-on", "skiped")
     assert res.exit_code == 2 and "did you mean 'skipped'" in res.output
+
+
+def test_raise_for_status_and_junit_places(proj):
+    import xml.etree.ElementTree as ET
+
+    import sqlmon
+    proj.monitors(TWO_MONITORS)
+    rr = proj.api()
+    assert rr.exit_code == 1
+    with pytest.raises(sqlmon.RunFailed, match="exit code 1") as err:
+        rr.raise_for_status()
+    assert err.value.result is rr
+    cases = ET.parse(proj.root / "target" / "junit.xml").getroot().findall(".//testcase")
+    assert all(c.get("file", "").endswith("monitors.yml") and c.get("line", "").isdigit() for c in cases)
+    assert "None" not in (proj.root / "target" / "junit.xml").read_text()

@@ -56,8 +56,12 @@ def junit(rr: RunResult) -> str:
                               failures=str(counts["fail"]), errors=str(counts["error"]),
                               skipped=str(counts["skipped"]), time=f"{sum(r.timing for r in results):.3f}")
         for r in results:
-            case = ET.SubElement(suite, "testcase", classname=monitor, name=r.unique_id, time=f"{r.timing:.3f}")
-            text = f"metric={_fmt(r.metric)} warn_if={r.warn_if} error_if={r.error_if}\n{r.message}"
+            file, _, line = r.location.rpartition(":")
+            where = {"file": file, "line": line} if file and line.isdigit() else {}
+            case = ET.SubElement(suite, "testcase", classname=monitor, name=r.unique_id, time=f"{r.timing:.3f}", **where)
+            # thresholds only when set: "warn_if=None" says nothing to the reader
+            limits = " ".join(f"{k}={v}" for k, v in (("warn_if", r.warn_if), ("error_if", r.error_if)) if v)
+            text = f"metric={_fmt(r.metric)}{' ' + limits if limits else ''}\n{r.message}"
             if r.status == "fail":
                 ET.SubElement(case, "failure", message=r.message.splitlines()[0] if r.message else "fail").text = text
             elif r.status == "error":
