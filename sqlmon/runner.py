@@ -180,10 +180,14 @@ def _history_notes(results: list[Any], store: Any) -> list[str]:
                and ("past values" in r.message or "no history store" in r.message)]
     if not starved:
         return []
+    try:
+        runs = f"{store.run_count()} run(s)"
+    except SqlmonError:
+        runs = "an unreadable number of runs"      # the results matter more than this count
     return [f"{len(starved)} anomaly test(s) have too little history and were skipped "
             f"({starved[0].unique_id}: {starved[0].message}); the history store is {store.describe()} "
-            f"with {store.run_count()} run(s) — in CI, restore it between runs or point history at a "
-            "lasting place (README \"In CI\")"]
+            f"with {runs} — in CI, restore it between runs or point history at a lasting place "
+            "(README \"Where the history lives\")"]
 
 
 def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None,
