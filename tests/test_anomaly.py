@@ -91,6 +91,9 @@ def backfilled(tmp_path_factory):
     res = proj.cli("backfill", "--start", "2024-01-02", "--end", "2024-01-31", "--report")
     assert res.exit_code == 1, res.output          # the incident day fails
     assert res.output.count("[") >= 30 and "Report:" in res.output
+    # the closing table: 29 green days, 1 failing, the first failing day named
+    assert "Backfill: 30 runs, as of 2024-01-02" in res.output and "| 1 | 1 | 2024-01-21" in res.output, res.output
+    assert "| 0 | 29 |" in res.output and "Worst: exit 1, first as of 2024-01-21" in res.output
     return proj
 
 
