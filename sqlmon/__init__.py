@@ -32,7 +32,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
-        report: bool = False, session: Session | None = None, target_path: str | None = None) -> RunResult:
+        report: bool = False, session: Session | None = None, target_path: str | None = None,
+        on_result: Callable[[Result, int, int], None] | None = None) -> RunResult:
     """Run the selected tests of the project in `project_dir` and return every result.
 
     `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
@@ -41,7 +42,9 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
     `target/report.html` (`report`); a notification that fails is a warning, never an error.
     `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`);
-    `target_path`: where artifacts go instead of the project's `target_path` (a read-only checkout).
+    `target_path`: where artifacts go instead of the project's `target_path` (a read-only checkout);
+    `on_query(done, total)` and `on_result(result, index, total)` report progress as it happens
+    (a result only once it is final).
     Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
     errors; a test that cannot be computed is an `error` result instead.
     """
@@ -50,7 +53,7 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     return runner.run(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                       as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
                       write_artifacts=write_artifacts, on_query=on_query, history=history, notify=notify,
-                      report=report, session=session, target_path=target_path)
+                      report=report, session=session, target_path=target_path, on_result=on_result)
 
 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,

@@ -180,21 +180,24 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @click.option("--notify", multiple=True, metavar="webhook:URL", help="Post new failures to a Slack-compatible webhook (repeatable).")
 @_TARGET_PATH
 @_ARTIFACTS
+@click.option("--quiet", "-q", is_flag=True, help="Print only the problems and the Done line.")
+@click.option("--log-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="json: one JSON object per event (log shippers); github: ::error annotations on the monitor files.")
 @_guard
 def run(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
         threads: int, no_history: bool, report: bool, notify: tuple[str, ...], target_path: str | None,
-        no_artifacts: bool) -> None:
+        no_artifacts: bool, quiet: bool, log_format: str) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
-    from sqlmon.console import Progress, print_summary
+    from sqlmon.console import RunOutput
     from sqlmon.runner import run as run_api
 
-    with Progress() as progress:
+    with RunOutput(log_format, quiet) as output:
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                      as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, threads=threads,
-                     on_query=progress.update, history=not no_history, notify=notify, report=report,
-                     target_path=target_path, write_artifacts=not no_artifacts)
-    print_summary(rr)
+                     on_query=output.on_query, on_result=output.on_result, history=not no_history, notify=notify,
+                     report=report, target_path=target_path, write_artifacts=not no_artifacts)
+    output.finish(rr, rr.project.target_dir if rr.project is not None and not no_artifacts else None)
     for line in rr.warnings:
         click.secho(f"Warning: {scrub(line)}", fg="yellow", err=True)
     if report and rr.project is not None:

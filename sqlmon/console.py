@@ -1,7 +1,19 @@
-"""Terminal output: a progress line while queries run, then a summary grouped by monitor with the
-problems first. rich handles colour, width and non-TTY output (plain text in CI logs)."""
+"""Terminal output of a run, drawn from the core's events (`on_query`, `on_result`):
+
+* in a terminal: a live progress line while queries run, then a summary grouped by monitor with
+  the problems first;
+* elsewhere (CI logs), like dbt: one line per test as it is judged (`12 of 67 FAIL  m.c.drift
+  [0.12s]`), then the problems, then `Done. PASS=.. WARN=.. FAIL=.. ERROR=.. SKIP=..` and where the
+  artifacts are;
+* `--quiet`: only the problems and the Done line; `--log-format json`: one JSON object per event
+  on stdout, for log shippers; `--log-format github`: `::error file=..,line=..::` annotations on the
+  monitor files, for GitHub Actions.
+rich handles colour, width and non-TTY output."""
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -11,7 +23,7 @@ from sqlmon.redact import scrub
 from sqlmon.results import RANK, unjudged_monitors
 
 if TYPE_CHECKING:
-    from sqlmon.results import RunResult
+    from sqlmon.results import Result, RunResult
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "error": "bold red", "skipped": "dim"}
 
@@ -76,3 +88,90 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
         parts.append(f"{not_judged} not judged")
     console.print(f"Done: {len(rr.results)} tests in {secs:.1f}s, {len(rr.queries)} queries · " + " · ".join(parts) +
                   f" · exit {rr.exit_code}")
+
+
+LOG_FORMATS = ("text", "json", "github")
+
+
+class RunOutput:
+    """What `sqlmon run` prints, by where it goes (see the module docstring)."""
+
+    def __init__(self, log_format: str = "text", quiet: bool = False, stream: Any = None):
+        self.format, self.quiet = log_format, quiet
+        self.out = stream or sys.stdout
+        self.console = Console(file=self.out, highlight=False, width=None if Console(file=self.out).is_terminal else 160)
+        self.live = log_format == "text" and not quiet and self.console.is_terminal
+        self.progress = Progress() if self.live else None
+
+    def __enter__(self) -> "RunOutput":
+        if self.progress is not None:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def on_query(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(done, total)
+
+    def on_result(self, result: "Result", index: int, total: int) -> None:
+        if self.format == "json":
+            self._json({"event": "test", "index": index, "total": total, **_fields(result)})
+        elif self.format == "text" and not self.quiet and not self.live:
+            width = len(str(total))
+            self.out.write(f"{index:>{width}} of {total} {result.status.upper():<7} {result.unique_id} "
+                           f"[{result.timing:.2f}s]\n")
+            self.out.flush()
+
+    def finish(self, rr: "RunResult", artifacts: Path | None) -> None:
+        counts = rr.by_status()
+        done = (f"Done. PASS={counts['pass']} WARN={counts['warn']} FAIL={counts['fail']} "
+                f"ERROR={counts['error']} SKIP={counts['skipped']} · exit {rr.exit_code}")
+        silent = unjudged_monitors(rr.results)
+        if self.format == "json":
+            self._json({"event": "done", "counts": counts, "exit_code": rr.exit_code, "unjudged_monitors": silent,
+                        "warnings": [scrub(w) for w in rr.warnings],
+                        "artifacts": str(artifacts) if artifacts else None})
+            return
+        if self.live:
+            print_summary(rr, self.console)
+        else:
+            problems = sorted((r for r in rr.results if r.status not in ("pass",)),
+                              key=lambda r: (RANK[r.status], r.unique_id))
+            if problems:
+                self.out.write("\nProblems:\n")
+            for r in problems:
+                # an error's whole message: its Fix line is what the reader needs next
+                text = scrub(r.message if r.status == "error" else (r.message.splitlines() or [""])[0])
+                text = text.replace("\n", "\n" + " " * 10)
+                self.out.write(f"  {r.status.upper():<7} {r.unique_id} ({r.location}): {text}\n")
+                if self.format == "github" and r.status in ("fail", "error", "warn"):
+                    self.out.write(_annotation(r))
+            if silent:
+                self.out.write(f"Judged nothing (every test skipped or errored): {', '.join(silent)}\n")
+            self.out.write(f"\n{done}\n")
+        if artifacts is not None:
+            self.out.write(f"Artifacts: {artifacts / 'run_results.json'}, {artifacts / 'junit.xml'}, "
+                           f"{artifacts / 'summary.md'}\n")
+        self.out.flush()
+
+    def _json(self, event: dict[str, Any]) -> None:
+        self.out.write(scrub(json.dumps(event, default=str)) + "\n")
+        self.out.flush()
+
+
+def _fields(r: "Result") -> dict[str, Any]:
+    return {"unique_id": r.unique_id, "monitor": r.monitor, "test_type": r.test_type, "status": r.status,
+            "metric": r.metric, "message": scrub(r.message), "location": r.location, "seconds": r.timing}
+
+
+def _annotation(r: "Result") -> str:
+    """A GitHub Actions workflow command: the problem shown on the monitor file's line."""
+    level = "warning" if r.status == "warn" else "error"
+    file, _, line = r.location.rpartition(":")
+    where = f"file={file},line={line}," if file and line.isdigit() else ""
+    text = scrub(r.message or r.status).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} {where}title={r.unique_id}::{text}\n"
+

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,6 +43,45 @@ class _Live:
     gate: bool = False
 
 
+class _Reporter:
+    """Hands each result to `on_result(result, index, total)` once it is final: a gate's at once,
+    another test's once every gate of its monitor is judged (a tripped gate turns it into
+    `skipped` first, as the end of the run would), so a line printed is never taken back."""
+
+    def __init__(self, prepared: list[Prepared], gates: tuple[str, ...],
+                 on_result: Callable[[Result, int, int], None] | None):
+        self.on_result, self.gates, self.total, self.done = on_result, gates, len(prepared), 0
+        self.gates_left = Counter(p.test.monitor for p in prepared if p.test.test_type in gates)
+        self.tripped: dict[str, Result] = {}          # monitor -> its first failed or errored gate
+        self.held: dict[str, list[Result]] = {}
+
+    def finished(self, result: Result) -> None:
+        if self.on_result is None:
+            return
+        monitor = result.monitor
+        if result.test_type in self.gates:
+            self.gates_left[monitor] -= 1
+            if result.status in ("fail", "error"):
+                self.tripped.setdefault(monitor, result)
+            self._emit(result)
+            if self.gates_left[monitor] <= 0:
+                for held in self.held.pop(monitor, []):
+                    self._emit(_settled(held, self.tripped.get(monitor)))
+        elif self.gates_left[monitor] > 0:
+            self.held.setdefault(monitor, []).append(result)
+        else:
+            self._emit(_settled(result, self.tripped.get(monitor)))
+
+    def flush(self) -> None:
+        for monitor in list(self.held):
+            for held in self.held.pop(monitor):
+                self._emit(_settled(held, self.tripped.get(monitor)))
+
+    def _emit(self, result: Result) -> None:
+        self.done += 1
+        self.on_result(result, self.done, self.total)
+
+
 @dataclass
 class Execution:
     results: dict[str, Result] = field(default_factory=dict)
@@ -49,12 +89,15 @@ class Execution:
     # Answers of standalone queries by SQL: a test that asks in a later round what another test
     # asked before (a category count) reads the same answer instead of scanning again.
     answered: dict[str, Any] = field(default_factory=dict)
+    reporter: _Reporter | None = None
 
 
 def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], *, fuse: bool = True,
             fuse_windows: bool | None = None, threads: int = 1,
-            on_query: Callable[[int, int], None] | None = None) -> Execution:
+            on_query: Callable[[int, int], None] | None = None,
+            on_result: Callable[[Result, int, int], None] | None = None) -> Execution:
     ex = Execution()
+    ex.reporter = _Reporter(prepared, gates, on_result)
     live: dict[str, _Live] = {}
     policy = _Policy(fuse, adapter.fuse_windows if fuse_windows is None else fuse_windows,
                      threads if adapter.concurrent_queries else 1, adapter.isolate_object_aggregates)
@@ -64,6 +107,7 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
         for p in (p for p in prepared if _phase(p) == phase):
             if p.error is not None:
                 ex.results[p.test.unique_id] = p.error
+                ex.reporter.finished(p.error)
                 continue
             if phase:
                 p.ctx.results = ex.results
@@ -71,6 +115,7 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
         _apply_gates(ex, live, gates)
         _drive(ex, live, adapter, gates, policy, on_query)
     _apply_gates(ex, live, gates, finished=True)
+    ex.reporter.flush()
     return ex
 
 
@@ -147,6 +192,8 @@ def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:
     if ctx is not None:
         result.windows = {name: w.bounds() for name, w in ctx.windows.items()}
     ex.results[p.test.unique_id] = result
+    if ex.reporter is not None:
+        ex.reporter.finished(result)
 
 
 @dataclass(frozen=True)
@@ -313,18 +360,31 @@ def _run_one(ex: Execution, adapter: Adapter, pq: PlannedQuery, requests: list[A
     return got
 
 
-def _apply_gates(ex: Execution, live: dict[str, _Live], gates: tuple[str, ...], finished: bool = False) -> None:
-    """A gate that failed or errored skips the other tests of its monitor: the live ones at once
-    (no further queries), and at the end (`finished`) those that completed in the gate's round."""
+def _tripped(ex: Execution, gates: tuple[str, ...]) -> dict[str, Result]:
+    """monitor -> its first gate that failed or errored."""
     tripped: dict[str, Result] = {}
     for r in ex.results.values():
         if r.test_type in gates and r.status in ("fail", "error") and r.monitor not in tripped:
             tripped[r.monitor] = r
+    return tripped
+
+
+def _settled(result: Result, gate: Result | None) -> Result:
+    """A non-gate `result` as the run reports it: `skipped` when `gate` (a tripped gate of its
+    monitor) is set."""
+    if gate is not None:
+        result.status, result.message, result.metric = "skipped", _gate_reason(gate), None
+    return result
+
+
+def _apply_gates(ex: Execution, live: dict[str, _Live], gates: tuple[str, ...], finished: bool = False) -> None:
+    """A gate that failed or errored skips the other tests of its monitor: the live ones at once
+    (no further queries), and at the end (`finished`) those that completed in the gate's round."""
+    tripped = _tripped(ex, gates)
     if finished:
-        for uid, r in ex.results.items():
-            gate = tripped.get(r.monitor)
-            if gate is not None and r.test_type not in gates:
-                r.status, r.message, r.metric = "skipped", _gate_reason(gate), None
+        for r in ex.results.values():
+            if r.monitor in tripped and r.test_type not in gates:
+                _settled(r, tripped[r.monitor])
         return
     for uid, lv in list(live.items()):
         gate = tripped.get(lv.prepared.test.monitor)

@@ -31,7 +31,7 @@ from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
-from sqlmon.results import Compiled, RunResult, fail_on_statuses
+from sqlmon.results import Compiled, Result, RunResult, fail_on_statuses
 from sqlmon.samples import Samples
 from sqlmon.session import Session
 from sqlmon.sql import check_dialect, generate
@@ -59,6 +59,7 @@ class RunOptions:
     notify: Sequence[str] = ()
     report: bool = False
     target_path: str | None = None
+    on_result: Callable[[Result, int, int], None] | None = None
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
@@ -101,10 +102,12 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         as_of: str | datetime | None = None, vars: dict[str, Any] | None = None, fail_on: str = "fail",
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
-        report: bool = False, session: Session | None = None, target_path: str | None = None) -> RunResult:
+        report: bool = False, session: Session | None = None, target_path: str | None = None,
+        on_result: Callable[[Result, int, int], None] | None = None) -> RunResult:
     """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
-                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report, target_path)
+                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report, target_path,
+                         on_result)
     with _cycles_collected_after():
         return run_with(options, session or Session())
 
@@ -143,7 +146,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
             macros = _macros(project, adapter.name, adapter.dialect)
             prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
             ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
-                         on_query=o.on_query)
+                         on_query=o.on_query, on_result=o.on_result)
         finally:
             adapter.close()
             store.close()

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, TokenError
+from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from sqlmon.config.vars import RELATION_PLACEHOLDER
@@ -39,7 +39,7 @@ def _parse(text: str, dialect: str, location: str, what: str) -> list[exp.Expres
     except RecursionError:
         raise CompileError(f"{what} is nested too deeply to parse", location=location,
                            hint="write it with fewer nested parentheses or subqueries") from None
-    except Exception as err:  # noqa: BLE001 - sqlglot's parser fails on some garbage with its own bugs
+    except Exception:  # noqa: BLE001 - sqlglot's parser fails on some garbage with its own bugs
         # (found by the property tests: `?.[` raised AttributeError); garbage is a syntax error
         raise CompileError(f"{what} does not parse ({dialect})", location=location,
                            hint="fix the SQL syntax") from None

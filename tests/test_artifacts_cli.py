@@ -123,7 +123,7 @@ def test_init_and_run_sample(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "demo")
     res = runner.invoke(main, ["run"])
     assert res.exit_code == 0, res.output
-    assert "Done:" in res.output
+    assert "Done. PASS=" in res.output and "Artifacts:" in res.output
     res = runner.invoke(main, ["init", "demo"], catch_exceptions=False)
     monkeypatch.chdir(tmp_path)
     res = runner.invoke(main, ["init", "demo"])

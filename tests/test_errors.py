@@ -152,7 +152,7 @@ def test_unknown_relation_errors_its_tests_only(proj):
     res = proj.results()
     assert res["missing._.row_count"]["status"] == "error"
     assert res["ev._.row_count"]["status"] == "pass"
-    assert "1 error" in out
+    assert "ERROR=1" in out
 
 
 def test_sql_error_in_custom_test_is_a_test_error(proj):

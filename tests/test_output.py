@@ -1,0 +1,72 @@
+"""What `sqlmon run` prints, read as a CI log reads it: a subprocess, its stdout line by line."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+MON = """
+version: 1
+monitors:
+  - name: ev
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 day}
+    tests: [row_count]
+    columns:
+      - name: cat
+        tests: [not_null]
+      - name: x
+        tests: [{mean: {error_if: '> 100'}}]
+  - name: gated
+    relation: main.events
+    timestamp: ts
+    current: {last: 1 hour}
+    tests: [row_count]
+    columns:
+      - name: x
+        tests: [{mean: {error_if: '> 100'}}]
+"""
+
+
+def run(proj, *args: str) -> tuple[int, list[str]]:
+    proc = subprocess.Popen([sys.executable, "-m", "sqlmon", "run", "--project-dir", str(proj.root),
+                             "--as-of", "2024-01-10", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [line.rstrip("\n") for line in proc.stdout]           # as a log follows it, line by line
+    proc.wait(timeout=120)
+    return proc.returncode, lines
+
+
+def test_a_line_per_test_as_it_is_judged_then_problems_then_done(proj):
+    proj.monitors(MON)
+    code, lines = run(proj)
+    assert code == 1
+    per_test = [l for l in lines if " of 5 " in l]
+    assert [l.split()[0] for l in per_test] == ["1", "2", "3", "4", "5"]
+    statuses = {l.split()[4]: l.split()[3] for l in per_test}
+    # the gate of `gated` trips (no rows in the last hour): its mean is reported once, as SKIPPED,
+    # never first as a pass
+    assert statuses == {"ev._.row_count": "PASS", "ev.cat.not_null": "FAIL", "ev.x.mean": "PASS",
+                        "gated._.row_count": "FAIL", "gated.x.mean": "SKIPPED"}
+    assert all(l.endswith("s]") for l in per_test)
+    problems = lines.index("Problems:")
+    assert problems > lines.index(per_test[-1])
+    assert any(l.strip().startswith("FAIL    ev.cat.not_null (") and "monitors.yml:" in l for l in lines[problems:])
+    assert "Done. PASS=2 WARN=0 FAIL=2 ERROR=0 SKIP=1 · exit 1" in lines
+    assert any(l.startswith("Artifacts: ") and "run_results.json" in l for l in lines)
+
+
+def test_quiet_json_and_github(proj):
+    proj.monitors(MON)
+    code, lines = run(proj, "--quiet")
+    assert code == 1 and not any(" of 5 " in l for l in lines) and "Done. PASS=2 WARN=0 FAIL=2 ERROR=0 SKIP=1 · exit 1" in lines
+    code, lines = run(proj, "--log-format", "json")
+    events = [json.loads(l) for l in lines]                          # nothing but JSON on stdout
+    tests = [e for e in events if e["event"] == "test"]
+    assert [e["index"] for e in tests] == [1, 2, 3, 4, 5] and all(e["total"] == 5 for e in tests)
+    assert {e["unique_id"]: e["status"] for e in tests}["gated.x.mean"] == "skipped"
+    assert events[-1]["event"] == "done" and events[-1]["exit_code"] == 1 and events[-1]["counts"]["fail"] == 2
+    code, lines = run(proj, "--log-format", "github")
+    notes = [l for l in lines if l.startswith("::")]
+    assert any(l.startswith("::error file=") and ",line=" in l and "title=ev.cat.not_null::" in l for l in notes), notes
+    assert len([l for l in notes if l.startswith("::error")]) == 2
