@@ -190,7 +190,7 @@ def _history_notes(results: list[Any], store: Any) -> list[str]:
     return [f"{len(starved)} anomaly test(s) have too little history and were skipped "
             f"({starved[0].unique_id}: {starved[0].message}); the history store is {store.describe()} "
             f"with {runs} — in CI, restore it between runs or point history at a lasting place "
-            "(README \"Where the history lives\")"]
+            "(README \"In CI\")"]
 
 
 def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path | str | None,
