@@ -33,7 +33,7 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
         report: bool = False, session: Session | None = None, target_path: str | None = None,
-        on_result: Callable[[Result, int, int], None] | None = None) -> RunResult:
+        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None) -> RunResult:
     """Run the selected tests of the project in `project_dir` and return every result.
 
     `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
@@ -44,7 +44,9 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     `session`: share drift baselines with earlier runs of this process (`sqlmon.Session`);
     `target_path`: where artifacts go instead of the project's `target_path` (a read-only checkout);
     `on_query(done, total)` and `on_result(result, index, total)` report progress as it happens
-    (a result only once it is final).
+    (a result only once it is final); `connection`: an open DuckDB connection to run on instead of
+    the profile's (a scoring job checking the batch it just wrote, a DataFrame it registered): never
+    locked, never closed, its settings restored after the run.
     Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
     errors; a test that cannot be computed is an `error` result instead.
     """
@@ -53,7 +55,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     return runner.run(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                       as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
                       write_artifacts=write_artifacts, on_query=on_query, history=history, notify=notify,
-                      report=report, session=session, target_path=target_path, on_result=on_result)
+                      report=report, session=session, target_path=target_path, on_result=on_result,
+                      connection=connection)
 
 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,

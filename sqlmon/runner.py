@@ -60,6 +60,7 @@ class RunOptions:
     report: bool = False
     target_path: str | None = None
     on_result: Callable[[Result, int, int], None] | None = None
+    connection: Any = None
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
@@ -103,11 +104,11 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
         report: bool = False, session: Session | None = None, target_path: str | None = None,
-        on_result: Callable[[Result, int, int], None] | None = None) -> RunResult:
+        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None) -> RunResult:
     """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
                          fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report, target_path,
-                         on_result)
+                         on_result, connection)
     with _cycles_collected_after():
         return run_with(options, session or Session())
 
@@ -140,6 +141,8 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
                           target_path=o.target_path)
         targets, notify_warnings = parse_targets(o.notify)
         adapter = make_adapter(project.target)
+        if o.connection is not None:
+            adapter.use(o.connection)
         store = open_history(project, adapter, write=o.history)
         try:
             adapter.connect()

@@ -409,3 +409,52 @@ def test_raise_for_status_and_junit_places(proj):
     cases = ET.parse(proj.root / "target" / "junit.xml").getroot().findall(".//testcase")
     assert all(c.get("file", "").endswith("monitors.yml") and c.get("line", "").isdigit() for c in cases)
     assert "None" not in (proj.root / "target" / "junit.xml").read_text()
+
+
+def test_a_scoring_job_checks_its_batch_through_its_own_connection(proj):
+    """The job holds a DuckDB connection with the day's scores registered as a DataFrame; it runs
+    the project's checks on that connection and gates on them before publishing."""
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    import sqlmon
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: batch
+            relation: scores
+            tests: [row_count]
+            columns:
+              - name: score
+                tests: [not_null, {range: {min: 0, max: 1}}]
+    """)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Europe/Paris'")
+    good = pd.DataFrame({"score": np.linspace(0, 1, 50)})
+    con.register("scores", good)
+    rr = sqlmon.run(proj.root, connection=con, as_of="2024-01-10", write_artifacts=False, history=False)
+    assert rr.raise_for_status() is rr and {r.status for r in rr.results} == {"pass"}
+    con.register("scores", pd.DataFrame({"score": [0.2, 1.7, None]}))            # a broken batch
+    bad = sqlmon.run(proj.root, connection=con, as_of="2024-01-10", write_artifacts=False, history=False)
+    with pytest.raises(sqlmon.RunFailed):
+        bad.raise_for_status()
+    assert {r.unique_id: r.status for r in bad.results}["batch.score.range"] == "fail"
+    # the caller's connection: still open, its settings as they were, never locked
+    assert con.execute("SELECT current_setting('TimeZone'), current_setting('lock_configuration'), "
+                       "current_setting('enable_external_access')").fetchone() == ("Europe/Paris", False, True)
+    from sqlmon.errors import ConfigError
+    with pytest.raises(ConfigError, match="open duckdb connection"):
+        sqlmon.run(proj.root, connection="not a connection", write_artifacts=False, history=False)
+
+
+def test_summary_puts_failures_first_with_their_owner(proj):
+    proj.monitors(TWO_MONITORS.replace("tests: [not_null, {accepted_values", "tests: [{not_null: {meta: {owner: data-team}}}, {accepted_values"))
+    proj.run()
+    lines = (proj.root / "target" / "summary.md").read_text().splitlines()
+    table = [l for l in lines if l.startswith("| ")]
+    assert table[0] == "| status | test | owner | metric | threshold | message |"
+    rows = table[1:]
+    assert [r.split("|")[1].split()[-1] for r in rows] == sorted((r.split("|")[1].split()[-1] for r in rows),
+                                                                 key=["error", "fail", "warn", "skipped"].index)
+    assert any("`ev.cat.not_null` | data-team |" in r for r in rows)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from sqlglot import exp
 
 from sqlmon.columns import ColumnInfo
-from sqlmon.errors import did_you_mean
+from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.samples import Samples
 
 # kind -> (check, what it is, an example)
@@ -74,6 +74,12 @@ class Adapter:
         return None
 
     # --- lifecycle -------------------------------------------------------------------
+    def use(self, connection: Any) -> None:
+        """Run on a connection the caller holds (`sqlmon.run(connection=...)`) instead of opening
+        one: never locked or reconfigured for good, never closed. Engines that cannot say so."""
+        raise ConfigError(f"`connection=` is not available for {self.name} targets",
+                          hint="pass connection= with a duckdb target, or let sqlmon connect from the profile")
+
     def connect(self) -> None:
         raise NotImplementedError
 

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import ColumnInfo, kind_of
-from sqlmon.errors import WarehouseError
+from sqlmon.errors import ConfigError, WarehouseError
 
 
 class DuckDBAdapter(Adapter):
@@ -41,12 +41,40 @@ class DuckDBAdapter(Adapter):
         super().__init__(target)
         self.conn = None
         self.path = self._resolved_path()
+        self._given: Any = None        # a connection the caller holds (`use`)
+        self._restore: Any = None      # its settings before the run
 
     def sample_catalog(self) -> str | None:
         return self._scratch
 
+    def use(self, connection: Any) -> None:
+        """The caller's connection (a scoring job checking the batch it just wrote, a DataFrame it
+        registered): queries run on it, one at a time (its registered views are its own; cursors do
+        not see them), samples inline (no scratch database attached), nothing locked; the session
+        settings sqlmon needs are set for the run and restored at close."""
+        import duckdb
+
+        if not isinstance(connection, duckdb.DuckDBPyConnection):
+            raise ConfigError(f"connection= must be an open duckdb connection, got {type(connection).__name__}",
+                              hint="pass duckdb.connect(...) (or let sqlmon connect from the profile)")
+        self._given = connection
+        self.samples = None
+        self.concurrent_queries = False
+
     def connect(self) -> None:
         import duckdb
+
+        if self._given is not None:
+            self.conn = self._given
+            try:
+                self._restore = self.conn.execute(
+                    "SELECT current_setting('TimeZone'), current_setting('parquet_can_have_nan')").fetchone()
+                self.conn.execute("SET TimeZone = 'UTC'")
+                self.conn.execute("SET parquet_can_have_nan = true")
+            except duckdb.Error as err:
+                raise WarehouseError(f"the DuckDB connection given to sqlmon is not usable: {_first_line(err)}",
+                                     hint="pass an open connection") from None
+            return
 
         self.path = path = self._resolved_path()
         read_only = bool(self.target.get("read_only", path != ":memory:"))
@@ -85,6 +113,13 @@ class DuckDBAdapter(Adapter):
         return path
 
     def close(self) -> None:
+        if self.conn is not None and self._given is not None:      # the caller's: restore, keep open
+            with contextlib.suppress(Exception):
+                zone, nan = self._restore
+                self.conn.execute(f"SET TimeZone = '{str(zone).replace(chr(39), '')}'")
+                self.conn.execute(f"SET parquet_can_have_nan = {'true' if nan else 'false'}")
+            self.conn = None
+            return
         if self.conn is not None:
             with contextlib.suppress(Exception):     # the instance may outlive us (another connection to the file)
                 self.conn.execute(f"DETACH {self._scratch}")
@@ -92,8 +127,9 @@ class DuckDBAdapter(Adapter):
             self.conn = None
 
     def _cursor(self) -> Any:
-        # a cursor is a new session of the same instance: it has the global settings of _lock_down
-        return self.conn.cursor()
+        # a cursor is a new session of the same instance: it has the global settings of _lock_down;
+        # a caller's connection is used itself (its registered views are its own)
+        return self.conn if self._given is not None else self.conn.cursor()
 
     def keep_sample(self, name: str, sql: str) -> int:
         import duckdb
@@ -151,6 +187,8 @@ class DuckDBAdapter(Adapter):
         return columns
 
     def relation_signal(self, table: exp.Table) -> str | None:
+        if self._given is not None:      # the caller's data: no signal tells when it changed, so a
+            return f"given:{self._scratch}"   # baseline computed on it is kept for this run only
         # The database file changes (size, mtime) whenever any table in it is written.
         if self.path == ":memory:":
             return None

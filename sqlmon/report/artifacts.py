@@ -85,15 +85,23 @@ def summary_md(rr: RunResult) -> str:
         lines += [f"❌ monitor(s) that judged nothing (every test skipped or errored): {', '.join(silent)}", ""]
     lines += [f"⚠️ {w}" for w in rr.warnings] + ([""] if rr.warnings else [])
     problems = sorted((r for r in rr.results if r.status != "pass"), key=lambda r: (RANK[r.status], r.unique_id))
+    owners = any(_owner(r) for r in problems)         # who to call, when the project says so
     if problems:
-        lines += ["| status | test | metric | threshold | message |", "|---|---|---|---|---|"]
+        lines += ["| status | test |" + (" owner |" if owners else "") + " metric | threshold | message |",
+                  "|---|---|" + ("---|" if owners else "") + "---|---|---|"]
         for r in problems:
             thr = " / ".join(t for t in (r.error_if and f"error_if {r.error_if}", r.warn_if and f"warn_if {r.warn_if}") if t)
             msg = (r.message.splitlines()[0] if r.message else "").replace("|", "\\|")
-            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` | {_fmt(r.metric)} | {thr} | {msg} |")
+            owner = f" {_owner(r)} |" if owners else ""
+            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{owner} {_fmt(r.metric)} | {thr} | {msg} |")
     else:
         lines.append("All tests passed.")
     return "\n".join(lines) + "\n"
+
+
+def _owner(r: Any) -> str:
+    owner = (r.meta or {}).get("owner")
+    return str(owner) if owner else ""
 
 
 def _fmt(v: Any) -> str:
