@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import time
+
+try:
+    import fcntl
+except ImportError:          # Windows: DuckDB's own file lock only
+    fcntl = None  # type: ignore[assignment]
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +24,33 @@ class DuckDBStore(Store):
         self.path = path
         self.lock_timeout = lock_timeout
         self._reader: Any = None
+        self._reader_turn: Any = None
 
     def describe(self) -> str:
         return str(self.path)
+
+    def _turn(self, exclusive: bool) -> Any:
+        """sqlmon's own lock on the store (`<file>.lock`), taken before DuckDB opens it and given back
+        only after DuckDB has closed it (its checkpoint on close included): shared for a run's
+        reads, exclusive for a write. DuckDB's own file lock alone let a writer read blocks that
+        another process's closing checkpoint had just cut off (found by the 200-run stress test).
+        Returns the open lock file (close it to give the turn back); None where there is no flock."""
+        if fcntl is None:
+            return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path.with_name(self.path.name + ".lock"), "a+")  # noqa: SIM115 - held past this call
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                return handle
+            except OSError:
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise ConfigError(f"cannot open the history store {self.path}: another run held it for more "
+                                      f"than {self.lock_timeout:g}s", location=self.location,
+                                      hint="raise `history: {lock_timeout: ...}` or stagger the runs") from None
+                time.sleep(0.05)
 
     def _connect(self, read_only: bool) -> Any:
         import duckdb
@@ -76,11 +105,16 @@ class DuckDBStore(Store):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._current():
             return
-        conn = self._connect(read_only=False)
+        turn = self._turn(exclusive=True)
         try:
-            self._transaction(conn, lambda ex: self._migrate(ex, _fetcher(conn)))
+            conn = self._connect(read_only=False)
+            try:
+                self._transaction(conn, lambda ex: self._migrate(ex, _fetcher(conn)))
+            finally:
+                conn.close()
         finally:
-            conn.close()
+            if turn is not None:
+                turn.close()
 
     def _current(self) -> bool:
         """True when the file exists at this schema version: the check is made on the read-only
@@ -90,7 +124,9 @@ class DuckDBStore(Store):
 
         if not self.path.exists():
             return False
-        self._reader = self._reader or self._connect(read_only=True)
+        if self._reader is None:
+            self._reader_turn = self._turn(exclusive=False)
+            self._reader = self._connect(read_only=True)
         try:
             got = self._reader.execute(self.sql(f"SELECT MAX(version) FROM {{s}}{VERSION_TABLE}")).fetchall()
         except duckdb.Error:
@@ -108,6 +144,7 @@ class DuckDBStore(Store):
         if self._reader is None:
             if not self.path.exists():
                 return []
+            self._reader_turn = self._turn(exclusive=False)
             self._reader = self._connect(read_only=True)
         try:
             return self._reader.execute(self.sql(sql), list(params)).fetchall()
@@ -123,15 +160,20 @@ class DuckDBStore(Store):
     def write_run(self, rows: dict[str, list[tuple]]) -> None:
         self.close()              # one process, one connection mode at a time
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = self._connect(read_only=False)
+        turn = self._turn(exclusive=True)
         try:
-            def body(ex: Any) -> None:
-                self._migrate(ex, _fetcher(conn))
-                self._insert_all(ex, rows)
-            self._transaction(conn, body)
-            self._verify(conn, rows)
+            conn = self._connect(read_only=False)
+            try:
+                def body(ex: Any) -> None:
+                    self._migrate(ex, _fetcher(conn))
+                    self._insert_all(ex, rows)
+                self._transaction(conn, body)
+                self._verify(conn, rows)
+            finally:
+                conn.close()                 # DuckDB checkpoints here: still within our turn
         finally:
-            conn.close()
+            if turn is not None:
+                turn.close()
 
     def _verify(self, conn: Any, rows: dict[str, list[tuple]]) -> None:
         """Read the run back after the commit: a write that returned but did not land is an error."""
@@ -176,6 +218,9 @@ class DuckDBStore(Store):
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        if self._reader_turn is not None:
+            self._reader_turn.close()          # closing the lock file gives the turn back
+            self._reader_turn = None
 
 
 def _fetcher(conn: Any) -> Any:
