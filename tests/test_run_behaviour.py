@@ -458,3 +458,65 @@ def test_summary_puts_failures_first_with_their_owner(proj):
     assert [r.split("|")[1].split()[-1] for r in rows] == sorted((r.split("|")[1].split()[-1] for r in rows),
                                                                  key=["error", "fail", "warn", "skipped"].index)
     assert any("`ev.cat.not_null` | data-team |" in r for r in rows)
+
+
+@pytest.mark.engine
+def test_a_scoring_job_checks_its_uncommitted_batch_on_its_psycopg_connection(tmp_path):
+    """The job inserts the day's scores in an open transaction, runs the checks on that connection
+    (they see the uncommitted rows), and commits only when they pass; sqlmon never commits, rolls
+    back the job's work, writes through it, or changes its session."""
+    import uuid
+
+    import psycopg
+    from engines import postgres_params, postgres_project, postgres_target
+
+    import sqlmon
+    from sqlmon.errors import ConfigError, WarehouseError
+    target = postgres_target()
+    schema = f"job{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**postgres_params(target), autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+        admin.execute(f"CREATE TABLE {schema}.scores (score double precision)")
+    proj = postgres_project(tmp_path / "pg", target)
+    proj.monitors(f"""
+        version: 1
+        monitors:
+          - name: batch
+            relation: {schema}.scores
+            tests: [row_count]
+            columns:
+              - name: score
+                tests: [not_null, {{range: {{min: 0, max: 1}}}}]
+    """)
+    con = psycopg.connect(**postgres_params(target))            # autocommit off: the job's transaction
+    try:
+        con.execute("SET TIME ZONE 'Europe/Paris'")
+        con.commit()
+        con.execute(f"INSERT INTO {schema}.scores SELECT g / 50.0 FROM generate_series(0, 50) g")
+        rr = sqlmon.run(proj.root, connection=con, as_of="2024-01-10", write_artifacts=False, history=False)
+        assert rr.raise_for_status() is rr and {r.status for r in rr.results} == {"pass"}
+        assert con.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS     # still the job's
+        assert con.execute(f"SELECT count(*) FROM {schema}.scores").fetchone() == (51,)
+        con.execute(f"INSERT INTO {schema}.scores VALUES (1.7), (NULL)")                # a broken batch
+        bad = sqlmon.run(proj.root, connection=con, as_of="2024-01-10", write_artifacts=False, history=False)
+        assert {r.unique_id: r.status for r in bad.results}["batch.score.range"] == "fail"
+        con.rollback()                                                                  # not published
+        assert con.execute("SELECT current_setting('TimeZone'), current_setting('transaction_read_only')"
+                           ).fetchone() == ("Europe/Paris", "off")
+        con.rollback()
+        empty = sqlmon.run(proj.root, connection=con, as_of="2024-01-10", write_artifacts=False, history=False)
+        assert {r.unique_id: r.status for r in empty.results}["batch._.row_count"] == "fail"
+        assert con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE and not con.closed
+        try:
+            con.execute("SELECT 1/0")
+        except psycopg.Error:
+            pass
+        with pytest.raises(WarehouseError, match="in a failed transaction"):
+            sqlmon.run(proj.root, connection=con, write_artifacts=False, history=False)
+        con.rollback()
+    finally:
+        con.close()
+        with psycopg.connect(**postgres_params(target), autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pytest.raises(ConfigError, match="open psycopg connection"):
+        sqlmon.run(proj.root, connection=object(), write_artifacts=False, history=False)

@@ -8,6 +8,8 @@ Profile keys (all optional; libpq's PG* environment variables and ~/.pgpass fill
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from sqlglot import exp
@@ -70,6 +72,23 @@ class PostgresAdapter(Adapter):
     def __init__(self, target: dict[str, Any]):
         super().__init__(target)
         self.conn = None
+        self._given: Any = None        # a connection the caller holds (`use`)
+
+    def use(self, connection: Any) -> None:
+        """The caller's psycopg connection (a scoring job checking the batch it wrote, before it
+        commits): every query runs in its own READ ONLY subtransaction rolled back at once — a
+        savepoint inside the caller's open transaction (its uncommitted rows are seen), or
+        BEGIN ... ROLLBACK on an idle one — with the time zone set for that subtransaction only.
+        The connection is never committed, closed or reconfigured; the history store still writes
+        through its own connection from the profile."""
+        try:
+            import psycopg
+        except ImportError:
+            psycopg = None
+        if psycopg is None or not isinstance(connection, psycopg.Connection):
+            raise ConfigError(f"connection= must be an open psycopg connection, got {type(connection).__name__}",
+                              hint="pass psycopg.connect(...) (or let sqlmon connect from the profile)")
+        self._given = connection
 
     # --- lifecycle -------------------------------------------------------------------
     def _where(self) -> str:
@@ -126,6 +145,16 @@ class PostgresAdapter(Adapter):
         return conn
 
     def connect(self) -> None:
+        if self._given is not None:
+            import psycopg
+
+            status = self._given.info.transaction_status
+            if self._given.closed or status == psycopg.pq.TransactionStatus.INERROR:
+                raise WarehouseError("the PostgreSQL connection given to sqlmon is "
+                                     + ("closed" if self._given.closed else "in a failed transaction"),
+                                     hint="pass an open connection (roll back a failed transaction first)")
+            self.conn = self._given
+            return
         # Every statement of this session runs in a READ ONLY transaction: the session default
         # (server side) plus psycopg's BEGIN READ ONLY (survives a pooler that resets session
         # state).  sqlmon reads user relations only (DESIGN §9).
@@ -149,6 +178,9 @@ class PostgresAdapter(Adapter):
         return self._connect_raw(autocommit=False, read_only=False)
 
     def close(self) -> None:
+        if self._given is not None:          # the caller's: left as it was, open
+            self.conn = None
+            return
         if self.conn is not None:
             try:
                 self.conn.close()
@@ -161,7 +193,7 @@ class PostgresAdapter(Adapter):
 
         name = _relation_name(table)
         try:
-            with self.conn.cursor() as cur:
+            with self._cursor() as cur:
                 # to_regclass resolves like the query will (search_path, quoting, case folding)
                 # and returns NULL instead of raising for a missing relation.
                 cur.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
@@ -180,8 +212,6 @@ class PostgresAdapter(Adapter):
         except psycopg.Error as err:
             raise WarehouseError(f"cannot read the columns of '{name}': {_first_line(err)}",
                                  hint=_query_hint(err)) from None
-        finally:
-            self._end_transaction()
         return [ColumnInfo(col, typ.upper(), _kind(base, category)) for col, typ, base, category in rows]
 
     # --- queries ---------------------------------------------------------------------
@@ -189,14 +219,31 @@ class PostgresAdapter(Adapter):
         import psycopg
 
         try:
-            with self.conn.cursor() as cur:
+            with self._cursor() as cur:
                 cur.execute(sql)
                 return cur.fetchall() if cur.description is not None else []
         except psycopg.Error as err:
             raise WarehouseError(f"PostgreSQL refused a query: {_first_line(err)}",
                                  hint=_query_hint(err)) from None
-        finally:
-            self._end_transaction()
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A cursor for one statement, its transaction ended right after."""
+        if self._given is None:
+            try:
+                with self.conn.cursor() as cur:
+                    yield cur
+            finally:
+                self._end_transaction()
+            return
+        from psycopg import sql
+        from psycopg.types.numeric import FloatLoader
+
+        with self.conn.transaction(force_rollback=True), self.conn.cursor() as cur:
+            cur.adapters.register_loader("numeric", FloatLoader)      # this cursor only (see connect)
+            cur.execute("SET LOCAL transaction_read_only = on")
+            cur.execute(sql.SQL("SET LOCAL TIME ZONE {}").format(sql.Literal(str(self.target.get("timezone", "UTC")))))
+            yield cur
 
     def _end_transaction(self) -> None:
         # A read-only transaction has nothing to commit; ending it promptly releases its
