@@ -29,11 +29,15 @@ STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "error": "bold red", 
 
 
 class Progress:
-    """`query 3/7` on stderr while running; silent when stderr is not a terminal."""
+    """`queries 3/7 · tests 12/67 judged · 2 failing` on stderr while running; silent when stderr
+    is not a terminal. Tests are counted as they become final (a test waits for its gate)."""
 
     def __init__(self) -> None:
         self.console = Console(stderr=True)
         self.status: Any = None
+        self.queries = (0, 0)
+        self.tests = (0, 0)
+        self.failing = 0
 
     def __enter__(self) -> "Progress":
         if self.console.is_terminal:
@@ -42,8 +46,25 @@ class Progress:
         return self
 
     def update(self, done: int, total: int) -> None:
+        self.queries = (done, total)
+        self._show()
+
+    def judged(self, status: str, done: int, total: int) -> None:
+        self.tests = (done, total)
+        self.failing += status in ("fail", "error")
+        self._show()
+
+    def line(self) -> str:
+        parts = [f"queries {self.queries[0]}/{self.queries[1]}"]
+        if self.tests[1]:
+            parts.append(f"tests {self.tests[0]}/{self.tests[1]} judged")
+        if self.failing:
+            parts.append(f"{self.failing} failing")
+        return " · ".join(parts)
+
+    def _show(self) -> None:
         if self.status is not None:
-            self.status.update(f"running queries {done}/{total}")
+            self.status.update(self.line())
 
     def __exit__(self, *exc: Any) -> None:
         if self.status is not None:
@@ -117,6 +138,8 @@ class RunOutput:
             self.progress.update(done, total)
 
     def on_result(self, result: "Result", index: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.judged(result.status, index, total)
         if self.format == "json":
             self._json({"event": "test", "index": index, "total": total, **_fields(result)})
         elif self.format == "text" and not self.quiet and not self.live:

@@ -70,3 +70,15 @@ def test_quiet_json_and_github(proj):
     notes = [l for l in lines if l.startswith("::")]
     assert any(l.startswith("::error file=") and ",line=" in l and "title=ev.cat.not_null::" in l for l in notes), notes
     assert len([l for l in notes if l.startswith("::error")]) == 2
+
+
+def test_the_terminal_progress_counts_queries_and_judged_tests():
+    from sqlmon.console import Progress
+    p = Progress()
+    assert p.line() == "queries 0/0"
+    p.update(3, 7)
+    p.judged("pass", 1, 67)
+    p.judged("fail", 2, 67)
+    p.judged("error", 3, 67)
+    p.update(4, 7)
+    assert p.line() == "queries 4/7 · tests 3/67 judged · 2 failing"
