@@ -80,7 +80,8 @@ def parse_as_of(as_of: str | datetime | None) -> datetime:
 
 
 def _macros(project: Project, adapter_name: str, adapter_dialect: str) -> Macros:
-    extra = {**make_context(project.vars), "relation": RELATION_PLACEHOLDER}
+    extra = {**make_context(project.vars, dbt=project.manifest, target=project.jinja_target),
+             "relation": RELATION_PLACEHOLDER}
     return Macros([macros_dir(), *project.macro_dirs], adapter_name, adapter_dialect, project.spec.sql_dialect, extra)
 
 

@@ -12,12 +12,14 @@ from sqlmon.config.yamlio import key_locations, load_yaml, locate, location_of
 from sqlmon.errors import ConfigError, did_you_mean
 
 
-def profiles_search(root: Path, profiles_dir: Path | str | None) -> list[Path]:
-    if profiles_dir:
-        return [Path(profiles_dir)]
-    if os.environ.get("SQLMON_PROFILES_DIR"):
-        return [Path(os.environ["SQLMON_PROFILES_DIR"])]
-    return [root, Path.home() / ".sqlmon", Path.home() / ".dbt"]
+def profiles_search(root: Path, profiles_dir: Path | str | None, dbt_dir: Path | None = None) -> list[Path]:
+    """Where profiles.yml is looked for, first found wins: --profiles-dir, $SQLMON_PROFILES_DIR,
+    $DBT_PROFILES_DIR (dbt's own), the project, the dbt project around it, ~/.sqlmon, ~/.dbt."""
+    for given in (profiles_dir, os.environ.get("SQLMON_PROFILES_DIR"), os.environ.get("DBT_PROFILES_DIR")):
+        if given:
+            return [Path(given).expanduser()]
+    dirs = [root, *([dbt_dir] if dbt_dir is not None and dbt_dir != root else [])]
+    return [*dirs, Path.home() / ".sqlmon", Path.home() / ".dbt"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,10 @@ class Target:
 
 
 def load_target(root: Path, profile_name: str, target: str | None, profiles_dir: Path | str | None,
-                context: dict[str, Any]) -> Target:
-    dirs = profiles_search(root, profiles_dir)
+                context: dict[str, Any], dbt_dir: Path | None = None) -> Target:
+    """The chosen target; relative file paths in it are taken from the dbt project folder when
+    there is one (where dbt resolves them), else from the sqlmon project's (`project_dir`)."""
+    dirs = profiles_search(root, profiles_dir, dbt_dir)
     path = next((d / "profiles.yml" for d in dirs if (d / "profiles.yml").exists()), None)
     if path is None:
         raise ConfigError(f"no profiles.yml found (looked in {', '.join(map(str, dirs))})",
@@ -50,7 +54,7 @@ def load_target(root: Path, profile_name: str, target: str | None, profiles_dir:
         raise ConfigError(f"profile '{profile_name}' needs `outputs:`, a mapping of targets",
                           location=location_of(str(path), raw, (profile_name, "outputs")),
                           hint=f"e.g. `{profile_name}: {{target: dev, outputs: {{dev: {{type: duckdb, path: warehouse.duckdb}}}}}}`")
-    name = str(target or os.environ.get("SQLMON_TARGET") or profile.get("target") or "dev")
+    name = str(target or os.environ.get("SQLMON_TARGET") or os.environ.get("DBT_TARGET") or profile.get("target") or "dev")
     if name not in outputs:
         line = locate(raw, (profile_name, "outputs"))
         raise ConfigError(f"target '{name}' not found in profile '{profile_name}'", location=f"{path}:{line}",
@@ -63,5 +67,5 @@ def load_target(root: Path, profile_name: str, target: str | None, profiles_dir:
     if "type" not in cfg:
         raise ConfigError(f"target '{name}' has no `type:`", location=location_of(str(path), raw, base),
                           hint="add `type: duckdb` (or postgres, spark)")
-    cfg["project_dir"] = str(root)     # adapters resolve relative file paths against it
+    cfg["project_dir"] = str(dbt_dir or root)     # adapters resolve relative file paths against it
     return Target(name, cfg, key_locations(str(path), raw, base, depth=1), location_of(str(path), raw, base))

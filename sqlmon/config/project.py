@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from sqlmon.config.dbt import (
+    SQLMON_SUBDIR,
+    DbtProject,
+    artifacts_dir,
+    dbt_target_dir,
+    find_dbt_project,
+    jinja_target,
+)
+from sqlmon.config.manifest import Manifest
 from sqlmon.config.profiles import load_target
 from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
 from sqlmon.config.thresholds import parse_threshold
@@ -49,11 +58,16 @@ class Project:
     target_locations: dict[str, str] = field(default_factory=dict)   # profile key -> file:line ("": the output)
     locations: dict[str, str] = field(default_factory=dict)          # sqlmon_project.yml key -> file:line
     target_path: str | None = None      # --target-path / $SQLMON_TARGET_PATH: wins over the file's
+    dbt: DbtProject | None = None       # the dbt project sqlmon lives in (README "With dbt")
+    manifest: Manifest | None = None    # answers ref()/source() (read when first needed)
+    jinja_target: dict[str, Any] = field(default_factory=dict)      # `target` in Jinja
+    warnings: list[str] = field(default_factory=list)               # said with the run, not refused
 
     @property
     def target_dir(self) -> Path:
-        """Where artifacts go: relative paths are taken from the project folder."""
-        return self.root / Path(self.target_path or self.spec.target_path).expanduser()
+        """Where artifacts go: relative paths are taken from the project folder; never dbt's own
+        target folder (sqlmon.config.dbt.artifacts_dir)."""
+        return artifacts_dir(self.root, self.spec.target_path, self.target_path, self.dbt)
 
 
 def find_project_dir(start: Path) -> Path:
@@ -72,13 +86,16 @@ def default_target_dir(project_dir: Path | str | None, target_path: str | None =
     except ConfigError:
         return None
     if target_path:
-        return root / Path(target_path).expanduser()
+        out = (root / Path(target_path).expanduser()).resolve()
+        return out / SQLMON_SUBDIR if out == dbt_target_dir(root) else out
     try:
         raw = load_yaml(root / PROJECT_FILE)
     except ConfigError:
         raw = None
     rel = raw.get("target_path") if isinstance(raw, dict) else None
-    return root / (rel if isinstance(rel, str) and rel else "target")
+    out = (root / (rel if isinstance(rel, str) and rel and "\x00" not in rel else "target")).resolve()
+    # even when the project did not load, never over dbt's run_results.json
+    return out / SQLMON_SUBDIR if out == dbt_target_dir(root) else out
 
 
 def parse_vars(text: str | None) -> dict[str, Any]:
@@ -103,11 +120,17 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
                           hint="give a folder for the artifacts, e.g. --target-path /tmp/sqlmon-target")
     raw = load_yaml(root / PROJECT_FILE, source) or {}
     spec = validate(ProjectSpec, raw, source)
+    dbt = find_dbt_project(root, spec, raw, source)
     variables = {**spec.vars, **(cli_vars or {})}
-    context = make_context(variables)
     profile_context = make_context(variables, secrets=True)      # secrets may reach the connection only
-    profile_name = spec.profile or spec.name
-    chosen = load_target(root, profile_name, target, profiles_dir, profile_context)
+    profile_name = spec.profile or (dbt.profile if dbt is not None else None) or spec.name
+    chosen = load_target(root, profile_name, target, profiles_dir, profile_context,
+                         dbt.root if dbt is not None else None)
+    manifest = Manifest(dbt.manifest, dbt.name, spec.sql_dialect) if dbt is not None else None
+    jinja = jinja_target(chosen.name, profile_name, chosen.config)
+    context = make_context(variables, dbt=manifest, target=jinja)
+    artifacts_dir(root, spec.target_path, target_path, dbt,          # refuses dbt's own folder now
+                  location_of(source, raw, ("target_path",)) if isinstance(raw, dict) else source)
     macro_dirs = [root / p for p in spec.macro_paths if (root / p).is_dir()]
     types = test_types(macro_dirs)
     check_defaults(spec.defaults, types, source, raw, ("defaults",))
@@ -118,7 +141,7 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
-                   key_locations(source, raw, (), depth=2), target_path)
+                   key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja)
 
 
 # --- monitors ------------------------------------------------------------------------------

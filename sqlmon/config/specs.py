@@ -151,6 +151,14 @@ class HistorySpec(Spec):
     lock_timeout: float = Field(60.0, ge=0)
 
 
+class DbtSpec(Spec):
+    """`dbt:` in sqlmon_project.yml: the dbt project whose manifest resolves `ref()`/`source()`
+    (README "With dbt"). Without the key, a dbt project around the sqlmon project is found."""
+
+    project_dir: str | None = None        # relative to the sqlmon project
+    manifest: str | None = None           # relative to the dbt project; default <target-path>/manifest.json
+
+
 class ProjectSpec(Spec):
     name: str
     version: Any = None
@@ -158,9 +166,10 @@ class ProjectSpec(Spec):
     config_version: int | None = None
     monitor_paths: list[str] = ["monitors"]
     macro_paths: list[str] = ["macros"]
-    target_path: str = "target"
+    target_path: str | None = None        # default target/, or target/sqlmon/ beside dbt's files
     sql_dialect: str = "duckdb"
     history: HistorySpec = HistorySpec()
+    dbt: DbtSpec | Literal[False] | None = None     # false: not a dbt project, whatever is around it
     defaults: dict[str, dict[str, Any]] = {}
     vars: dict[str, Any] = {}
 

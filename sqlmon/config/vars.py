@@ -1,4 +1,5 @@
-"""Jinja rendering of YAML string values: `{{ env_var('X', 'default') }}`, `{{ var('x') }}`, `{{ ref('m') }}`.
+"""Jinja rendering of YAML string values: `{{ env_var('X', 'default') }}`, `{{ var('x') }}`,
+`{{ ref('m') }}`, `{{ source('s', 't') }}`, `{{ target.schema }}`.
 
 Values are rendered after parsing (like dbt), one string at a time, so line numbers stay true.
 """
@@ -25,10 +26,13 @@ class Refusal(Exception):
     """A template function's refusal: (what, fix), reported at the template's place."""
 
 
-def make_context(variables: dict[str, Any], *, secrets: bool = False) -> dict[str, Any]:
+def make_context(variables: dict[str, Any], *, secrets: bool = False, dbt: Any = None,
+                 target: dict[str, Any] | None = None) -> dict[str, Any]:
     """The functions a template may call. `secrets`: `env_var()` may read the secret variables
     (`SQLMON_SECRET_...`, `DBT_ENV_SECRET_...`): in profiles.yml only, never where the value could
-    reach SQL, an artifact or the history (sqlmon.redact)."""
+    reach SQL, an artifact or the history (sqlmon.redact). `dbt`: the manifest that answers
+    `ref()`/`source()` (sqlmon.config.manifest), None outside a dbt project. `target`: dbt's
+    `target` (name, type, schema, database, ...), known once the profile is read."""
     def env_var(name: str, default: Any = _MISSING) -> Any:
         if is_secret(name) and not secrets:
             raise Refusal(f"env_var('{name}'): a secret variable may be used only in profiles.yml",
@@ -48,13 +52,18 @@ def make_context(variables: dict[str, Any], *, secrets: bool = False) -> dict[st
                          f"set it under `vars:` in sqlmon_project.yml or pass --vars '{{{name}: ...}}'")
         return default
 
-    def ref(name: str) -> str:
-        # dbt models are relations named like the model in the target schema.
-        return name
+    def no_dbt(*args: Any, **kwargs: Any) -> str:
+        raise Refusal("ref() and source() need a dbt project: none is around this sqlmon project",
+                      "put sqlmon_project.yml inside the dbt project, or set `dbt: {project_dir: ...}` in "
+                      "sqlmon_project.yml; outside dbt, write the relation's name (README \"With dbt\")")
 
-    # `{{ relation }}` in custom SQL stays a placeholder that becomes the windowed relation.
-    return {"env_var": env_var, "var": var, "ref": ref, "source": lambda s, t: f"{s}.{t}",
-            "relation": RELATION_PLACEHOLDER}
+    context = {"env_var": env_var, "var": var, "ref": dbt.ref if dbt is not None else no_dbt,
+               "source": dbt.source if dbt is not None else no_dbt,
+               # `{{ relation }}` in custom SQL stays a placeholder that becomes the windowed relation.
+               "relation": RELATION_PLACEHOLDER}
+    if target is not None:
+        context["target"] = dict(target)
+    return context
 
 
 _ENV = environment()
@@ -74,8 +83,8 @@ def render_value(value: Any, context: dict[str, Any], source: str, root: Any = N
         except jinja2.TemplateError as err:       # SecurityError (the sandbox refused) included
             raise ConfigError(f"cannot render this value: {type(err).__name__}: {err.message or err}",
                               location=_where(source, root, path),
-                              hint="check the {{ ... }} / {% ... %} syntax; only env_var(), var(), ref() and "
-                                   "source() are available") from None
+                              hint="check the {{ ... }} / {% ... %} syntax; only env_var(), var(), ref(), "
+                                   "source() and target are available") from None
         return _coerce(out)
     if isinstance(value, dict):
         out_d = type(value)() if type(value) is not dict else {}

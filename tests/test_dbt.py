@@ -1,0 +1,252 @@
+"""sqlmon inside a real dbt project (README "With dbt"): ref()/source() resolved from the manifest
+dbt wrote, checked against the warehouse's catalog; dbt's artifacts untouched; dbt's profiles as
+they are. dbt runs for real (`dbt build` on DuckDB here, on PostgreSQL in the engine test)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import Proj
+from dbt_project import EXPECTED, dbt, write_project
+
+MONITORS = "version: 1\nmonitors:\n" + "".join(
+    f"  - name: m{i}\n    relation: \"{{{{ {call} }}}}\"\n    tests: [row_count]\n" for i, call in enumerate(EXPECTED))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dbt project, built once on a DuckDB file; tests copy it."""
+    root = tmp_path_factory.mktemp("dbt") / "shop"
+    root.mkdir()
+    write_project(root, {"type": "duckdb", "path": "warehouse.duckdb", "threads": 1})
+    con = duckdb.connect(str(root / "warehouse.duckdb"))
+    con.execute("CREATE SCHEMA landing; CREATE TABLE landing.flights_2024 AS SELECT 1 AS id, 2.5 AS delay")
+    con.close()
+    dbt(root, "build")
+    return root
+
+
+@pytest.fixture
+def shop(built: Path, tmp_path: Path) -> Proj:
+    """A copy of the built dbt project with a sqlmon project beside it (same folder)."""
+    root = tmp_path / "shop"
+    shutil.copytree(built, root)
+    (root / "sqlmon_project.yml").write_text("name: shop_monitoring\n")       # the profile comes from dbt
+    p = Proj(root)
+    p.monitors(MONITORS)
+    return p
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob("*")) if f.is_file() and "sqlmon" not in f.relative_to(folder).parts}
+
+
+def test_ref_and_source_resolve_to_what_dbt_built(shop):
+    compiled = shop.cli("compile", "--as-of", "2024-01-10")
+    assert compiled.exit_code == 0, compiled.output
+    con = duckdb.connect(str(shop.db), read_only=True)
+    catalog = set(con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall())
+    con.close()
+    for i, call in enumerate(EXPECTED):
+        schema, name = (x.format(schema="main", landing="landing") for x in EXPECTED[call])
+        sql = compiled.output.split(f"-- m{i}._.row_count")[1].split(";")[0]
+        assert f'FROM "warehouse"."{schema}"."{name}"' in sql, (call, sql)
+        assert (schema, name) in catalog, (call, sorted(catalog))
+    before = _digest(shop.root / "target")
+    res = shop.run()
+    assert res.exit_code == 0, res.output
+    assert _digest(shop.root / "target") == before                  # dbt's run_results.json, manifest, compiled/
+    ours = json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text())
+    assert {r["unique_id"] for r in ours["results"]} == {f"m{i}._.row_count" for i in range(len(EXPECTED))}
+    assert (shop.root / "target" / "sqlmon" / "compiled").is_dir()
+
+
+def test_target_is_in_the_jinja_of_values_and_macros(shop):
+    shop.monitors("""
+        version: 1
+        monitors:
+          - name: t
+            relation: "{{ target.schema }}.lookup"
+            where: "'{{ target.name }}/{{ target.type }}/{{ target.database }}/{{ target.profile_name }}' = '{{ var('want') }}'"
+            tests: [row_count, outside_target]
+    """)
+    shop.write("macros/in_target.sql", """
+        {% macro test_outside_target(relation) %}
+        select * from {{ ref('lookup') }} where '{{ target.schema }}' <> 'main'
+        {% endmacro %}
+    """)
+    res = shop.run("--vars", "{want: dev/duckdb/warehouse/shop}")
+    assert res.exit_code == 0, res.output
+    assert "password" not in json.dumps(json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text()))
+
+
+@pytest.mark.parametrize("call, message, fix", [
+    ("ref('eph')", "ref('eph') is ephemeral", "materialize it as a view or table"),
+    ("ref('off')", "that model is disabled in the dbt project (models/marts/off.sql", "enable it in dbt"),
+    ("ref('stg_flight')", "no model, seed or snapshot 'stg_flight'", "did you mean 'stg_flights'"),
+    ("ref('other_pkg', 'stg_flights')", "'stg_flights' in package 'other_pkg'", "dbt parse"),
+    ("ref('scores', v=7)", "no version 7 in the dbt manifest (versions: 1, 2, 3)", "use one of the versions"),
+    ("ref('lookup', v=1)", "the model has no versions", "drop the `v=` argument"),
+    ("source('raw', 'flight')", "source('raw', 'flight') is not in the dbt manifest", "did you mean the source 'raw.flights'"),
+    ("ref()", "ref() takes a model name", "ref('package', 'model')"),
+])
+def test_every_unresolvable_reference_is_a_clear_error_at_its_line(shop, call, message, fix):
+    shop.monitors(MONITORS + f"  - name: bad\n    relation: \"{{{{ {call} }}}}\"\n    tests: [row_count]\n")
+    res = shop.run()
+    assert res.exit_code == 2, res.output
+    line = len(MONITORS.splitlines()) + 2
+    assert f"monitors.yml:{line} (monitors[{len(EXPECTED)}].relation)" in res.output, res.output
+    assert message in res.output and fix in res.output and "Traceback" not in res.output, res.output
+
+
+def test_manifest_missing_damaged_or_of_an_unknown_schema(shop):
+    manifest = shop.root / "target" / "manifest.json"
+    good = manifest.read_text()
+    manifest.unlink()
+    res = shop.run()
+    assert res.exit_code == 2 and "no dbt manifest at" in res.output and "run `dbt parse`" in res.output, res.output
+    assert "monitors.yml:4" in res.output
+    manifest.write_text(good[: len(good) // 2])
+    res = shop.run()
+    assert res.exit_code == 2 and "is not valid JSON" in res.output, res.output
+    manifest.write_text(good.replace("/manifest/v12.json", "/manifest/v99.json"))
+    res = shop.run()
+    assert res.exit_code == 2 and "has schema v99, which sqlmon does not know" in res.output, res.output
+    manifest.write_text("[1, 2]")
+    res = shop.run()
+    assert res.exit_code == 2 and "is not a dbt manifest" in res.output, res.output
+    # the refused run's own run_results.json went to target/sqlmon/, beside dbt's
+    refused = json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text())
+    assert refused["errors"] and "not a dbt manifest" in json.dumps(refused["errors"])
+
+
+def test_dbt_run_results_are_never_overwritten(shop):
+    dbt_results = (shop.root / "target" / "run_results.json").read_bytes()
+    (shop.root / "sqlmon_project.yml").write_text("name: shop_monitoring\ntarget_path: target\n")
+    res = shop.run()
+    assert res.exit_code == 2 and "would overwrite dbt's" in res.output and "sqlmon_project.yml:2" in res.output, res.output
+    (shop.root / "sqlmon_project.yml").write_text("name: shop_monitoring\n")
+    res = shop.run("--target-path", "target")
+    assert res.exit_code == 2 and "would overwrite dbt's" in res.output and "--target-path" in res.output, res.output
+    assert (shop.root / "target" / "run_results.json").read_bytes() == dbt_results
+    res = shop.run("--target-path", "elsewhere")
+    assert res.exit_code == 0 and (shop.root / "elsewhere" / "run_results.json").exists(), res.output
+
+
+def test_a_sqlmon_project_in_a_subfolder_and_one_beside_the_dbt_project(shop, tmp_path):
+    mon = shop.root / "monitoring"
+    mon.mkdir()
+    (mon / "sqlmon_project.yml").write_text("name: shop_monitoring\n")
+    shutil.move(str(shop.root / "monitors"), str(mon / "monitors"))
+    sub = Proj(mon)
+    res = sub.run()                     # dbt project found above; its profile; `path:` from the dbt folder
+    assert res.exit_code == 0, res.output
+    assert (mon / "target" / "run_results.json").exists()
+    side = tmp_path / "side"
+    side.mkdir()
+    shutil.move(str(mon / "monitors"), str(side / "monitors"))
+    (side / "sqlmon_project.yml").write_text("name: shop_monitoring\ndbt: {project_dir: ../shop}\n")
+    res = Proj(side).run()
+    assert res.exit_code == 0, res.output
+    (side / "sqlmon_project.yml").write_text("name: shop_monitoring\ndbt: {project_dir: ../nowhere}\n")
+    res = Proj(side).run()
+    assert res.exit_code == 2 and "sqlmon_project.yml:2 (dbt.project_dir)" in res.output and "no dbt_project.yml" in res.output
+
+
+def test_outside_a_dbt_project_ref_says_what_it_needs(proj):
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: e
+            relation: "{{ ref('events') }}"
+            tests: [row_count]
+    """)
+    res = proj.run()
+    assert res.exit_code == 2 and "monitors.yml:4" in res.output and "need a dbt project" in res.output, res.output
+    assert "dbt: {project_dir: ...}" in res.output
+
+
+def test_dbt_false_ignores_a_dbt_project_around(shop):
+    (shop.root / "sqlmon_project.yml").write_text("name: shop_monitoring\nprofile: shop\ndbt: false\n")
+    res = shop.run()
+    assert res.exit_code == 2 and "need a dbt project" in res.output, res.output
+
+
+def test_dbt_profiles_dir_and_target_are_honoured(shop, tmp_path):
+    elsewhere = tmp_path / "dot-dbt"
+    elsewhere.mkdir()
+    shutil.move(str(shop.root / "profiles.yml"), str(elsewhere / "profiles.yml"))
+    text = (elsewhere / "profiles.yml").read_text()
+    (elsewhere / "profiles.yml").write_text(text.replace("path: warehouse.duckdb", f"path: {shop.db}")
+                                            + "    prod:\n      type: duckdb\n      path: nowhere.duckdb\n")
+    res = shop.cli("run", "--as-of", "2024-01-10", env={"DBT_PROFILES_DIR": str(elsewhere), "HOME": str(tmp_path)})
+    assert res.exit_code == 0, res.output
+    res = shop.cli("run", "--as-of", "2024-01-10",
+                   env={"DBT_PROFILES_DIR": str(elsewhere), "DBT_TARGET": "prod", "HOME": str(tmp_path)})
+    assert res.exit_code == 2 and "nowhere.duckdb" in res.output, res.output
+
+
+def test_a_manifest_with_two_packages(shop):
+    """dbt's rule: the root project's node first; a name only packages have must name its package
+    when two have it."""
+    path = shop.root / "target" / "manifest.json"
+    doc = json.loads(path.read_text())
+    lookup = doc["nodes"]["seed.shop.lookup"]
+    for pkg in ("pkg_a", "pkg_b"):
+        doc["nodes"][f"model.{pkg}.shared"] = {**lookup, "resource_type": "model", "name": "shared", "package_name": pkg,
+                                               "unique_id": f"model.{pkg}.shared",
+                                               "relation_name": f'"warehouse"."main"."{"lookup" if pkg == "pkg_b" else pkg}"'}
+    path.write_text(json.dumps(doc))
+    shop.monitors(MONITORS + "  - name: s\n    relation: \"{{ ref('shared') }}\"\n    tests: [row_count]\n")
+    res = shop.cli("compile")
+    assert res.exit_code == 2 and "ref('shared') is ambiguous: packages pkg_a, pkg_b" in res.output, res.output
+    shop.monitors(MONITORS + "  - name: s\n    relation: \"{{ ref('pkg_b', 'shared') }}\"\n    tests: [row_count]\n")
+    res = shop.cli("compile")
+    assert res.exit_code == 0 and 'FROM "warehouse"."main"."lookup"' in res.output.split("-- s._.row_count")[1], res.output
+
+
+@pytest.mark.engine
+def test_resolution_on_postgres(tmp_path):
+    import psycopg
+    from engines import postgres_params, postgres_target
+
+    target = postgres_target()
+    tag = uuid.uuid4().hex[:8]
+    schema, landing = f"dbt_{tag}", f"landing_{tag}"
+    with psycopg.connect(**postgres_params(target), autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {landing}")
+        con.execute(f"CREATE TABLE {landing}.flights_2024 AS SELECT 1 AS id, 2.5 AS delay")
+    root = tmp_path / "shop"
+    root.mkdir()
+    profile = {"password": "''", **{k: v for k, v in target.items() if k != "schema"}, "schema": schema, "threads": 1}
+    profile.setdefault("dbname", profile.pop("database", "postgres"))
+    write_project(root, profile)
+    try:
+        dbt(root, "build", vars=f"{{landing: {landing}}}")
+        (root / "sqlmon_project.yml").write_text(f"name: shop_monitoring\nsql_dialect: postgres\n")
+        p = Proj(root)
+        p.monitors(MONITORS)
+        compiled = p.cli("compile")
+        assert compiled.exit_code == 0, compiled.output
+        with psycopg.connect(**postgres_params(target)) as con:
+            catalog = set(con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall())
+        for i, call in enumerate(EXPECTED):
+            want = tuple(x.format(schema=schema, landing=landing) for x in EXPECTED[call])
+            sql = compiled.output.split(f"-- m{i}._.row_count")[1].split(";")[0]
+            assert re.search(rf'FROM "[^"]+"\."{want[0]}"\."{want[1]}"', sql), (call, sql)
+            assert want in catalog, (call, want)
+        before = _digest(root / "target")
+        res = p.run()
+        assert res.exit_code == 0, res.output
+        assert _digest(root / "target") == before
+    finally:
+        with psycopg.connect(**postgres_params(target), autocommit=True) as con:
+            for s in (schema, f"{schema}_staging", landing):
+                con.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
