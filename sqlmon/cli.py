@@ -100,6 +100,12 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
     click.echo(f"project: {project.spec.name} ({project.root})")
     click.echo(f"profile: {project.profile_name}  target: {project.target_name}  type: {project.target['type']}")
     click.echo(f"monitors: {len(project.monitors)}  tests: {sum(len(m.tests) for m in project.monitors)}")
+    if project.dbt is not None:
+        click.echo(f"dbt project: {project.dbt.name} at {project.dbt.root} ({project.dbt.location})")
+        click.echo(f"dbt manifest: {project.manifest.describe()}")
+    click.echo(f"artifacts: {project.target_dir}")
+    for line in project.warnings:
+        click.secho(f"warning: {line}", fg="yellow")
     adapter = make_adapter(project.target)
     adapter.connect()
     try:

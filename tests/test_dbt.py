@@ -250,3 +250,14 @@ def test_resolution_on_postgres(tmp_path):
         with psycopg.connect(**postgres_params(target), autocommit=True) as con:
             for s in (schema, f"{schema}_staging", landing):
                 con.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
+
+
+def test_debug_says_which_dbt_project_and_manifest(shop):
+    out = shop.cli("debug").output
+    assert "dbt project: shop at" in out and "found beside sqlmon_project.yml" in out, out
+    assert "dbt manifest:" in out and "schema v12" in out and "6 models/seeds/snapshots, 1 sources" in out, out
+    assert f"artifacts: {shop.root.resolve() / 'target' / 'sqlmon'}" in out, out
+    shop.monitors("version: 1\nmonitors: []\n")             # nothing calls ref(): the project loads
+    (shop.root / "target" / "manifest.json").unlink()
+    out = shop.cli("debug").output
+    assert "dbt manifest: no dbt manifest at" in out and "dbt parse" in out, out

@@ -37,7 +37,7 @@ def find_dbt_project(root: Path, spec: ProjectSpec, raw: Any, source: str) -> Db
     if spec.dbt is False:
         return None
     given = spec.dbt if isinstance(spec.dbt, DbtSpec) else DbtSpec()
-    where = location_of(source, raw, ("dbt",)) if isinstance(raw, dict) and "dbt" in raw else None
+    where = f"named at {location_of(source, raw, ('dbt',))}" if isinstance(raw, dict) and "dbt" in raw else None
     if given.project_dir is not None:
         at = location_of(source, raw, ("dbt", "project_dir"))
         folder = (root / Path(given.project_dir).expanduser()).resolve()
@@ -54,7 +54,7 @@ def find_dbt_project(root: Path, spec: ProjectSpec, raw: Any, source: str) -> Db
                                   location=location_of(source, raw, ("dbt", "manifest")),
                                   hint="add `project_dir:` (the folder of dbt_project.yml) next to `manifest:`")
             return None
-        where = where or f"{found / DBT_PROJECT_FILE} (found around {root})"
+        where = where or ("found beside sqlmon_project.yml" if found == root else f"found above {root}")
     return _read(found, given, where or str(found / DBT_PROJECT_FILE), raw, source)
 
 

@@ -69,6 +69,17 @@ class Manifest:
                            f"sources there: {', '.join(known[:10]) or 'none'}") + f"; after changing the sources, {PARSE_HINT}")
         return self._relation(call, found[0])
 
+    def describe(self) -> str:
+        """For `sqlmon debug`: the manifest and what it holds, or why it cannot be read."""
+        try:
+            doc = self._load()
+        except Refusal as err:
+            return f"{err.args[0]} ({err.args[1]})"
+        nodes = sum(n.get("resource_type") in REFABLE for n in doc["nodes"].values())
+        version = _VERSION.search(doc["metadata"]["dbt_schema_version"]).group(1)
+        return (f"{self.path} (schema v{version}, dbt {doc['metadata'].get('dbt_version', '?')}, "
+                f"{nodes} models/seeds/snapshots, {len(doc['sources'])} sources)")
+
     # --- lookup ----------------------------------------------------------------------------
     def _named(self, name: str, package: str | None) -> list[dict[str, Any]]:
         """Refable nodes called `name`: in `package`, or (dbt's rule) the root project's first,
