@@ -48,6 +48,10 @@ def check_project(project: Project) -> None:
     if problem is not None:
         key, what, hint = problem
         raise ConfigError(what, location=project.target_locations.get(key, project.target_locations.get("")), hint=hint)
+    for key, what in engine.profile_warnings(target):         # dbt's keys sqlmon has no use for
+        where = project.target_locations.get(key, project.target_locations.get(""))
+        if f"{where}: {what}" not in project.warnings:
+            project.warnings.append(f"{where}: {what}")
     dialect = project.spec.sql_dialect
     check_dialect(dialect, project.locations.get("sql_dialect"))
     for monitor in project.monitors:

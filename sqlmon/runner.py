@@ -88,7 +88,7 @@ def _macros(project: Project, adapter_name: str, adapter_dialect: str) -> Macros
 def _prepare(project: Project, adapter: Adapter, macros: Macros, select: Any, exclude: Any, as_of: datetime,
              history: Any = None, session: Session | None = None) -> list[Prepared]:
     types = project.test_types
-    selection = select_tests(project.monitors, select, exclude, GATES)
+    selection = select_tests(project.monitors, select, exclude, GATES, project.manifest)
     if not selection:
         raise ConfigError("nothing selected: no test matches --select/--exclude",
                           hint="check the selector (`sqlmon ls --select ...` lists what it matches)")
@@ -161,7 +161,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
-                   [*store.notices, *notify_warnings, *_history_notes(results, store)])
+                   [*project.warnings, *store.notices, *notify_warnings, *_history_notes(results, store)])
     unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:

@@ -142,12 +142,20 @@ def test_profile_mistakes(proj, no_warehouse, output, line, fragment):
     refused_everywhere(proj, no_warehouse, line, fragment)
 
 
-def test_dbt_keys_of_a_shared_profile_are_left_to_dbt(proj):
+def test_dbt_keys_of_a_shared_profile_are_honoured_or_named(proj):
+    """A dbt profile loads as it is: the keys sqlmon honours are used, the others are warnings
+    naming them (not errors, not silence); a typo is still an error."""
     proj.monitors(GOOD)
     (proj.root / "profiles.yml").write_text(
         "testproj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: warehouse.duckdb\n"
-        "      schema: main\n      extensions: [httpfs]\n")
+        "      schema: main\n      extensions: [json]\n      threads: 2\n      keep_open: true\n")
     assert proj.cli("ls").exit_code == 0
+    res = proj.run()
+    assert res.exit_code in (0, 1), res.output
+    assert "profiles.yml:10 (testproj.outputs.dev.keep_open)" in res.output and "`keep_open:` is a dbt-duckdb key sqlmon does not use" in res.output
+    assert "threads" not in res.output and "extensions" not in res.output and "schema:" not in res.output
+    assert any("keep_open" in w for w in json.loads((proj.root / "target" / "run_results.json").read_text())["warnings"])
+    assert "`keep_open:` is a dbt-duckdb key" in proj.cli("debug").output
 
 
 def test_calendar_months_are_windows(proj):

@@ -16,13 +16,18 @@ from sqlmon.samples import Samples
 # kind -> (check, what it is, an example)
 _PROFILE_KINDS: dict[str, tuple[Any, str, str]] = {
     "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a whole number above 0", "4"),
-    "seconds": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a number of seconds", "10"),
+    "seconds": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+                "a number of seconds", "10"),
     "text": (lambda v: isinstance(v, (str, int, float)) and not isinstance(v, bool), "text", "value"),
     "flag": (lambda v: isinstance(v, bool), "true or false", "true"),
+    "whole": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number", "0"),
     "mapping": (lambda v: isinstance(v, dict), "a mapping", "{key: value}"),
+    "list": (lambda v: isinstance(v, list), "a list", "[a, b]"),
     "paths": (lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
               "a path or a list of paths", "[data/exports]"),
 }
+
+_DBT_OWN = "it configures dbt's own connection"
 
 
 class Adapter:
@@ -40,13 +45,20 @@ class Adapter:
     max_aggregates: ClassVar[int | None] = None         # split an ungrouped fused query above this
     keeps_samples: ClassVar[bool] = False    # `keep_sample`: a reference sample drawn once per run
     history_store: ClassVar[str] = "duckdb"  # the results history's default store (sqlmon.history.STORES)
-    # Profile keys this adapter reads, and dbt's own keys for the same engine: a profiles.yml shared
-    # with dbt keeps them, sqlmon leaves them to dbt (README "Profile keys"). Anything else is a typo.
+    # Profile keys this adapter reads (sqlmon's own, and the dbt ones it honours), and dbt's other
+    # keys for the same engine: a profiles.yml shared with dbt keeps them, sqlmon leaves them to dbt
+    # and says so (`profile_warnings`; README "Profile keys"). Anything else is a typo.
     profile_keys: ClassVar[tuple[str, ...]] = ()
     dbt_profile_keys: ClassVar[tuple[str, ...]] = ("threads", "schema", "database")
+    # dbt keys left to dbt without a word: every dbt profile has `threads:` (sqlmon's is --threads).
+    quiet_dbt_keys: ClassVar[tuple[str, ...]] = ("threads",)
+    # Why a dbt key is ignored, where the general reason ("it configures dbt's own connection") is not it.
+    dbt_key_reasons: ClassVar[dict[str, str]] = {}
 
-    # The kind of value a key takes, where a wrong one would fail deep inside the driver.
+    # The kind of value a key takes, where a wrong one would fail deep inside the driver, and an
+    # example for the fix where the kind's own is no help.
     profile_kinds: ClassVar[dict[str, str]] = {}
+    profile_examples: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def profile_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -61,8 +73,24 @@ class Adapter:
             kind = cls.profile_kinds.get(key)
             if kind is not None and value is not None and not _PROFILE_KINDS[kind][0](value):
                 return (str(key), f"`{key}` must be {_PROFILE_KINDS[kind][1]}, got {str(value)[:60]!r}",
-                        f"e.g. `{key}: {_PROFILE_KINDS[kind][2]}`")
+                        f"e.g. `{key}: {cls.profile_examples.get(key, _PROFILE_KINDS[kind][2])}`")
+        return cls.profile_value_problem(target)
+
+    @classmethod
+    def profile_value_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
+        """(key, what, fix) for a value of the right kind that this engine still refuses (an item
+        of a list, a setting), checked when the project loads; None when all is well."""
         return None
+
+    @classmethod
+    def profile_warnings(cls, target: dict[str, Any]) -> list[tuple[str, str]]:
+        """(key, message) for each dbt key of `target` that sqlmon does not use, in the target's
+        order: not an error (the profile is dbt's too), but said, so nobody expects it to act."""
+        dbt = f"dbt-{cls.name}"
+        return [(str(key), f"`{key}:` is a {dbt} key sqlmon does not use "
+                           f"({cls.dbt_key_reasons.get(key, _DBT_OWN)}); it is ignored")
+                for key in target
+                if key in cls.dbt_profile_keys and key not in cls.profile_keys and key not in cls.quiet_dbt_keys]
 
     def __init__(self, target: dict[str, Any]):
         self.target = target

@@ -1,4 +1,9 @@
-"""DuckDB: the embedded default. User data is opened read-only unless the profile says otherwise."""
+"""DuckDB: the embedded default. User data is opened read-only unless the profile says otherwise.
+
+Profile keys: sqlmon's `path`, `threads`, `memory_limit`, `read_only`, `allowed_paths`, and
+dbt-duckdb's `schema`, `database`, `attach`, `extensions`, `settings`, honoured inside the sandbox
+(sqlmon.adapters.duckdb_profile). dbt-duckdb's other keys are left to dbt, with a warning.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -9,21 +14,25 @@ from typing import Any
 
 from sqlglot import exp
 
+from sqlmon.adapters import duckdb_profile
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import ColumnInfo, kind_of
-from sqlmon.errors import ConfigError, WarehouseError
+from sqlmon.errors import ConfigError, SqlmonError, WarehouseError
 
 
 class DuckDBAdapter(Adapter):
     name = "duckdb"
     dialect = "duckdb"
-    profile_keys = ("path", "threads", "memory_limit", "read_only", "allowed_paths")
-    # dbt-duckdb's keys: they configure dbt's own connection, which sqlmon does not open.
-    dbt_profile_keys = ("schema", "database", "extensions", "settings", "attach", "plugins", "external_root",
-                        "filesystems", "module_paths", "disable_transactions", "keep_open", "retries", "secrets",
-                        "config_options")
+    profile_keys = ("path", "threads", "memory_limit", "read_only", "allowed_paths",
+                    "schema", "database", "attach", "extensions", "settings")     # the last five: dbt-duckdb's
+    # dbt-duckdb's other keys: they configure dbt's own connection, which sqlmon does not open.
+    dbt_profile_keys = duckdb_profile.IGNORED
+    dbt_key_reasons = duckdb_profile.IGNORED_REASONS
     profile_kinds = {"path": "text", "threads": "count", "memory_limit": "text", "read_only": "flag",
-                     "allowed_paths": "paths"}
+                     "allowed_paths": "paths", "schema": "text", "database": "text", "attach": "list",
+                     "extensions": "list", "settings": "mapping"}
+    profile_examples = {"attach": "[{path: prod.duckdb, alias: prod}]", "extensions": "[json, icu]",
+                        "settings": "{memory_limit: 4GB}"}
     # DuckDB pays for aggregates, not scans: CASE-wrapping every aggregate to share a scan between
     # windows costs more than the second scan saves (benchmarks/README.md), so windows stay apart.
     fuse_windows = False
@@ -43,6 +52,11 @@ class DuckDBAdapter(Adapter):
         self.path = self._resolved_path()
         self._given: Any = None        # a connection the caller holds (`use`)
         self._restore: Any = None      # its settings before the run
+        self._search_path: str | None = None   # `database:`/`schema:`, set on every cursor
+
+    @classmethod
+    def profile_value_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
+        return duckdb_profile.profile_problem(target)
 
     def sample_catalog(self) -> str | None:
         return self._scratch
@@ -86,12 +100,29 @@ class DuckDBAdapter(Adapter):
             config["memory_limit"] = str(self.target["memory_limit"])
         try:
             self.conn = duckdb.connect(path, read_only=read_only, config=config)
+            locked = self.conn.execute("SELECT current_setting('lock_configuration')").fetchone()[0]
+            # dbt-duckdb's attach/extensions/settings: ATTACH, LOAD and SET are refused once locked
+            duckdb_profile.apply(self.conn, self.target, bool(locked))
             _lock_down(self.conn, self._scratch, self._allowed_paths())
+            self._search_path = duckdb_profile.search_path(self.conn, self.target)
+            if self._search_path:
+                self.conn.execute("SET search_path = ?", [self._search_path])
         except duckdb.Error as err:
+            self._abandon()
             raise WarehouseError(
                 f"cannot open DuckDB database '{path}': {err}",
                 hint="check `path:` in profiles.yml (relative paths are taken from the project folder)",
             ) from None
+        except SqlmonError:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        """Close a connection that failed half-way (the file stays free for the next attempt)."""
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            self.conn = None
 
     def _allowed_paths(self) -> list[str]:
         """`allowed_paths:` of the profile (files or folders, relative to the project): the only
@@ -127,9 +158,15 @@ class DuckDBAdapter(Adapter):
             self.conn = None
 
     def _cursor(self) -> Any:
-        # a cursor is a new session of the same instance: it has the global settings of _lock_down;
+        # a cursor is a new session of the same instance: it has the global settings of _lock_down,
+        # but not the session's search path (DuckDB cannot set it globally), so that is set here;
         # a caller's connection is used itself (its registered views are its own)
-        return self.conn if self._given is not None else self.conn.cursor()
+        if self._given is not None:
+            return self.conn
+        cursor = self.conn.cursor()
+        if self._search_path:
+            cursor.execute("SET search_path = ?", [self._search_path])
+        return cursor
 
     def keep_sample(self, name: str, sql: str) -> int:
         import duckdb
@@ -189,19 +226,28 @@ class DuckDBAdapter(Adapter):
     def relation_signal(self, table: exp.Table) -> str | None:
         if self._given is not None:      # the caller's data: no signal tells when it changed, so a
             return f"given:{self._scratch}"   # baseline computed on it is kept for this run only
-        # The database file changes (size, mtime) whenever any table in it is written.
-        if self.path == ":memory:":
+        # A database file changes (size, mtime) whenever any table in it is written: the
+        # warehouse's and every attached one's (a relation may live in any of them).
+        files = ([] if self.path == ":memory:" else [self.path]) + [
+            p for p, _ in duckdb_profile.attached_files(self.target)]
+        if not files:
             return None
         try:
-            st = Path(self.path).stat()
+            stats = [Path(f).stat() for f in files]
         except OSError:
             return None
-        return f"{st.st_size}:{st.st_mtime_ns}"
+        return ",".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
 
     def describe(self) -> str:
         import duckdb
 
-        return f"duckdb {duckdb.__version__} at {self.target.get('path', ':memory:')}"
+        where = f"duckdb {duckdb.__version__} at {self.target.get('path', ':memory:')}"
+        if self._given is None:      # what unqualified names and other catalogs mean (a cached baseline's key)
+            attached = duckdb_profile.attached_files(self.target)
+            where += "".join(f" + {p}" + (f" as {a}" if a else "") for p, a in attached)
+            if self._search_path:
+                where += f" (default schema {self._search_path})"
+        return where
 
 
 def _lock_down(conn: Any, scratch: str, allowed: list[str]) -> None:
@@ -219,6 +265,10 @@ def _lock_down(conn: Any, scratch: str, allowed: list[str]) -> None:
     conn.execute("SET GLOBAL parquet_can_have_nan = true")
     # Windows are UTC instants; without this, TIMESTAMPTZ comparisons follow the machine's zone.
     conn.execute("SET GLOBAL TimeZone = 'UTC'")
+    # Already so from connect's config; again after the profile's `settings:` (which refuse them
+    # too), so that nothing before the lock can have turned them on.
+    conn.execute("SET GLOBAL autoinstall_known_extensions = false")
+    conn.execute("SET GLOBAL autoload_known_extensions = false")
     if allowed:
         conn.execute("SET allowed_directories = ?", [[p for p in allowed if p.endswith("/")]])
         conn.execute("SET allowed_paths = ?", [[p for p in allowed if not p.endswith("/")]])

@@ -1,14 +1,28 @@
 """PostgreSQL: reads in READ ONLY transactions; the history store gets its own write connection.
 
 Profile keys (all optional; libpq's PG* environment variables and ~/.pgpass fill the gaps):
-  host, port, user, password, dbname (alias database), schema (-> search_path),
+  host, port, user, password (dbt's alias: pass), dbname (alias database), schema (-> search_path),
   sslmode, connect_timeout (seconds, default 10), statement_timeout (server-side, e.g. "5min"),
   timezone (session TimeZone, default "UTC", the same as Spark's session time zone here, so
   that TIMESTAMP literals in windows mean the same instant on every engine).
+dbt-postgres' keys, honoured as dbt does:
+  search_path   the search_path as written ("analytics, public"), parsed by the server like dbt's
+                `-c search_path=`; when given it wins over `schema:`
+  role          SET ROLE after connecting, on the monitoring and the history connections (an
+                unquoted name folds to lower case, as in dbt's `set role x`)
+  sslcert, sslkey, sslrootcert, application_name, keepalives_idle   libpq keywords, passed through
+                (keepalives_idle: 0, dbt's default, means libpq's default)
+  retries       connection attempts after the first, on an OperationalError, with a pause between
+                (dbt's meaning: `retries: 2` is up to three attempts; without the key, one attempt)
+  threads       dbt's parallelism; not used: queries here run one at a time on one connection
+                (`--threads` has no effect on PostgreSQL). Not warned about: every dbt profile has it.
+`autocommit` (dbt's) is ignored, with a warning: sqlmon's connections are read-only transactions.
 """
 from __future__ import annotations
 
 import contextlib
+import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,9 +33,12 @@ from sqlmon.columns import BOOLEAN, OTHER, STRING, ColumnInfo, kind_of
 from sqlmon.errors import ConfigError, WarehouseError, did_you_mean
 
 # Profile key -> libpq keyword.  Everything else in the profile is sqlmon's own.
-_LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password",
+_LIBPQ_KEYS = {"host": "host", "port": "port", "user": "user", "password": "password", "pass": "password",
                "dbname": "dbname", "database": "dbname", "sslmode": "sslmode",
-               "connect_timeout": "connect_timeout"}
+               "connect_timeout": "connect_timeout", "sslcert": "sslcert", "sslkey": "sslkey",
+               "sslrootcert": "sslrootcert", "application_name": "application_name",
+               "keepalives_idle": "keepalives_idle"}
+_PLAIN_ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 # pg_type.typcategory values where the type *name* alone misleads kind_of:
 # arrays ("INTEGER[]" would read as numeric), enums (categorical -> string),
@@ -57,12 +74,16 @@ class PostgresAdapter(Adapter):
     name = "postgres"
     dialect = "postgres"
     history_store = "postgres"
-    profile_keys = (*_LIBPQ_KEYS, "schema", "statement_timeout", "timezone")
-    dbt_profile_keys = ("threads", "keepalives_idle", "search_path", "role", "sslcert", "sslkey", "sslrootcert",
-                        "application_name", "retries")
-    profile_kinds = {"host": "text", "port": "count", "user": "text", "password": "text", "dbname": "text",
-                     "database": "text", "sslmode": "text", "connect_timeout": "seconds", "statement_timeout": "text",
-                     "timezone": "text"}
+    profile_keys = (*_LIBPQ_KEYS, "schema", "statement_timeout", "timezone", "search_path", "role", "retries")
+    # dbt-postgres' keys sqlmon does not use (`threads` quietly, see the module docstring)
+    dbt_profile_keys = ("threads", "autocommit")
+    dbt_key_reasons = {"autocommit": "sqlmon's connections run read-only transactions of their own"}
+    profile_kinds = {"host": "text", "port": "count", "user": "text", "password": "text", "pass": "text",
+                     "dbname": "text", "database": "text", "sslmode": "text", "connect_timeout": "seconds",
+                     "statement_timeout": "text", "timezone": "text", "search_path": "text", "role": "text",
+                     "sslcert": "text", "sslkey": "text", "sslrootcert": "text", "application_name": "text",
+                     "keepalives_idle": "whole", "retries": "whole"}
+    profile_examples = {"role": "reader", "search_path": "'analytics, public'", "retries": "1", "keepalives_idle": "0"}
     extra = "postgres"
     has_nan = True   # double precision and numeric both hold NaN (and +-Infinity)
     # Postgres pays per scan: every window of a relation shares one scan. One connection with a
@@ -73,6 +94,13 @@ class PostgresAdapter(Adapter):
         super().__init__(target)
         self.conn = None
         self._given: Any = None        # a connection the caller holds (`use`)
+
+    @classmethod
+    def profile_value_problem(cls, target: dict[str, Any]) -> tuple[str, str, str] | None:
+        if "pass" in target and "password" in target:
+            return ("pass", "`pass:` is dbt's other name for `password:`, and both are given",
+                    "keep one of them")
+        return None
 
     def use(self, connection: Any) -> None:
         """The caller's psycopg connection (a scoring job checking the batch it wrote, before it
@@ -105,24 +133,24 @@ class PostgresAdapter(Adapter):
         params: dict[str, Any] = {}
         for key, libpq_key in _LIBPQ_KEYS.items():
             value = self.target.get(key)
-            if value is not None and value != "":
+            if value is not None and value != "" and not (key == "keepalives_idle" and value == 0):
                 params[libpq_key] = str(value)
         params.setdefault("connect_timeout", "10")
         params.setdefault("application_name", "sqlmon")
-        try:
-            conn = psycopg.connect(autocommit=True, **params)
-        except psycopg.OperationalError as err:
-            raise WarehouseError(
-                f"cannot connect to PostgreSQL at {self._where()}"
-                f"{'/' + params['dbname'] if 'dbname' in params else ''}: {_first_line(err)}",
-                hint=_connect_hint(str(err), self._where())) from None
+        conn = self._connect_retrying(psycopg, params)
         try:
             with conn.cursor() as cur:
                 from psycopg import sql
 
+                if self.target.get("role"):
+                    self._set_role(cur, conn, psycopg)
                 cur.execute(sql.SQL("SET TIME ZONE {}").format(
                     sql.Literal(str(self.target.get("timezone", "UTC")))))
-                if self.target.get("schema"):
+                if self.target.get("search_path") not in (None, ""):
+                    # as written, parsed by the server (quoting, case folding) like dbt's
+                    # `-c search_path=...`; bound as a value, never spliced into SQL
+                    cur.execute("SELECT set_config('search_path', %s, false)", (str(self.target["search_path"]),))
+                elif self.target.get("schema"):
                     schemas = self.target["schema"]
                     if isinstance(schemas, str):
                         schemas = [s.strip() for s in schemas.split(",") if s.strip()]
@@ -137,12 +165,51 @@ class PostgresAdapter(Adapter):
             conn.close()
             raise WarehouseError(f"PostgreSQL at {self._where()} refused a session setting: "
                                  f"{_first_line(err)}",
-                                 hint="check `schema:`, `timezone:` and `statement_timeout:` "
+                                 hint="check `schema:`/`search_path:`, `timezone:` and `statement_timeout:` "
                                       "(e.g. '5min') in profiles.yml") from None
+        except WarehouseError:
+            conn.close()
+            raise
         conn.autocommit = autocommit
         if read_only:
             conn.read_only = True
         return conn
+
+    def _connect_retrying(self, psycopg: Any, params: dict[str, Any]) -> Any:
+        """psycopg.connect, tried again `retries:` times on an OperationalError (dbt-postgres'
+        meaning of the key), pausing 1, 2, 4... (at most 10) seconds between attempts."""
+        retries, attempt = int(self.target.get("retries") or 0), 0
+        while True:
+            try:
+                return psycopg.connect(autocommit=True, **params)
+            except psycopg.OperationalError as err:
+                if attempt >= retries:
+                    tried = f" ({retries + 1} attempts)" if retries else ""
+                    raise WarehouseError(
+                        f"cannot connect to PostgreSQL at {self._where()}"
+                        f"{'/' + params['dbname'] if 'dbname' in params else ''}{tried}: {_first_line(err)}",
+                        hint=_connect_hint(str(err), self._where())) from None
+            time.sleep(min(2 ** attempt, 10))
+            attempt += 1
+
+    def _set_role(self, cur: Any, conn: Any, psycopg: Any) -> None:
+        """`role:` as dbt-postgres sets it (`set role x`: an unquoted name folds to lower case; a
+        quoted one is kept as it is), but quoted here, never spliced."""
+        from psycopg import sql
+
+        role = str(self.target["role"]).strip()
+        if len(role) > 1 and role.startswith('"') and role.endswith('"'):
+            role = role[1:-1].replace('""', '"')
+        elif _PLAIN_ROLE.match(role):
+            role = role.lower()
+        try:
+            cur.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+        except psycopg.Error as err:
+            raise WarehouseError(
+                f"`role: {self.target['role']}`: PostgreSQL refused SET ROLE for user "
+                f"'{conn.info.user}': {_first_line(err)}",
+                hint=f"grant the role to the login user (GRANT {role} TO {conn.info.user}), "
+                     "or fix or remove `role:`") from None
 
     def connect(self) -> None:
         if self._given is not None:
@@ -263,8 +330,8 @@ class PostgresAdapter(Adapter):
             out.append(f"role '{role}' is a superuser: it can read server files and write anything; "
                        "monitor with a role that has SELECT only (README \"Security\")")
         for power in ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"):
-            if not superuser and self.execute(
-                    f"SELECT to_regrole('{power}') IS NOT NULL AND pg_has_role(current_user, '{power}', 'MEMBER')")[0][0]:
+            if not superuser and self.execute(f"SELECT to_regrole('{power}') IS NOT NULL AND "
+                                              f"pg_has_role(current_user, '{power}', 'MEMBER')")[0][0]:
                 out.append(f"role '{role}' is a member of {power}: revoke it from the monitoring role")
         for table in relations:
             name = table.sql(self.dialect)

@@ -69,9 +69,14 @@ class SparkAdapter(Adapter):
     dialect = "spark"
     history_store = "parquet"
     profile_keys = ("master", "remote", "connect_timeout", "app_name", "spark_conf", "parquet", "allow_file_relations")
+    # dbt-spark's keys: sqlmon uses none of them (they reach dbt's Thrift/HTTP/ODBC connection;
+    # sqlmon's is a SparkSession), and warns about each but `threads` (Adapter.profile_warnings).
     dbt_profile_keys = ("method", "host", "port", "schema", "cluster", "token", "user", "organization",
-                        "server_side_parameters", "threads", "connect_retries", "endpoint", "auth", "kerberos_service_name",
-                        "use_ssl", "driver", "retry_all", "poll_interval", "query_timeout", "database")
+                        "server_side_parameters", "threads", "connect_retries", "endpoint", "auth",
+                        "kerberos_service_name", "use_ssl", "driver", "retry_all", "poll_interval", "query_timeout",
+                        "database", "connection_string_suffix")
+    dbt_key_reasons = {"schema": "dbt builds its models there; sqlmon reads the `relation:` as written (qualify it)",
+                       "database": "dbt builds its models there; sqlmon reads the `relation:` as written (qualify it)"}
     profile_kinds = {"master": "text", "remote": "text", "connect_timeout": "seconds", "app_name": "text",
                      "spark_conf": "mapping", "parquet": "mapping", "allow_file_relations": "flag"}
     extra = "spark"
