@@ -127,9 +127,10 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
 @main.command(name="ls")
 @_options(_COMMON + _SELECT[:2])
 @click.option("--test-types", is_flag=True, help="List the available test types instead.")
+@click.option("--nodes", is_flag=True, help="List the selected monitors with the dbt node each guards and its relation.")
 @_guard
 def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool) -> None:
+        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool, nodes: bool) -> None:
     """List the selected tests (or the test types)."""
     from sqlmon.config.select import select_tests
     from sqlmon.runner import load
@@ -140,10 +141,14 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
             click.echo(f"{name:18} {t.metric}")
         return
     project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
-    selection = select_tests(project.monitors, select, exclude, GATES)
+    selection = select_tests(project.monitors, select, exclude, GATES, project.manifest)
     if not selection:
         from sqlmon.errors import ConfigError
         raise ConfigError("nothing selected", hint="check --select/--exclude")
+    if nodes:
+        for monitor, _ in selection:
+            click.echo(f"{monitor.name}  {monitor.node or '-'}  {monitor.spec.relation}")
+        return
     for _, tests in selection:
         for t in tests:
             click.echo(t.unique_id)

@@ -2,7 +2,8 @@
 
 It has what resolution must get right: a source with its own `schema:` and `identifier:`, a staging
 model with a custom schema and an alias, a versioned model whose `latest_version` (2) is below its
-highest version (3), a seed, an ephemeral and a disabled model. `dbt build` runs in a subprocess
+highest version (3), a seed, an ephemeral and a disabled model, and two marts downstream of the
+staging model (delay_scores, tagged `ml`, and delay_report, which also reads the seed) for lineage. `dbt build` runs in a subprocess
 (the dbt of this venv, anonymous usage stats off); sqlmon never imports dbt."""
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ sources:
     "models/marts/scores.sql": "select 1 as id, 0.25 as score\n",
     "models/marts/scores_v2.sql": "select 2 as id, 0.5 as score\n",
     "models/marts/scores_v3.sql": "select 3 as id, 0.75 as score\n",
+    "models/marts/delay_scores.sql": "{{ config(tags=['ml']) }}\nselect id, delay * 2 as score from {{ ref('stg_flights') }}\n",
+    "models/marts/delay_report.sql": ("select s.id, l.label from {{ ref('delay_scores') }} s\n"
+                                      "cross join {{ ref('lookup') }} l\n"),
     "models/marts/eph.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as x\n",
     "models/marts/off.sql": "{{ config(enabled=false) }}\nselect 1 as x\n",
     "models/marts/schema.yml": """\

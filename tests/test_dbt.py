@@ -255,9 +255,44 @@ def test_resolution_on_postgres(tmp_path):
 def test_debug_says_which_dbt_project_and_manifest(shop):
     out = shop.cli("debug").output
     assert "dbt project: shop at" in out and "found beside sqlmon_project.yml" in out, out
-    assert "dbt manifest:" in out and "schema v12" in out and "6 models/seeds/snapshots, 1 sources" in out, out
+    assert "dbt manifest:" in out and "schema v12" in out and "8 models/seeds/snapshots, 1 sources" in out, out
     assert f"artifacts: {shop.root.resolve() / 'target' / 'sqlmon'}" in out, out
     shop.monitors("version: 1\nmonitors: []\n")             # nothing calls ref(): the project loads
     (shop.root / "target" / "manifest.json").unlink()
     out = shop.cli("debug").output
     assert "dbt manifest: no dbt manifest at" in out and "dbt parse" in out, out
+
+
+GUARDS = {"src": "source('raw', 'flights')", "stg": "ref('stg_flights')", "ds": "ref('delay_scores')",
+          "dr": "ref('delay_report')", "lk": "ref('lookup')", "sc": "ref('scores')"}
+
+
+@pytest.mark.parametrize("selector", ["node:stg_flights+", "+node:delay_report", "1+node:delay_scores",
+                                      "node:raw.flights+1", "+node:lookup+", "node:scores"])
+def test_lineage_selection_matches_dbt_ls(shop, selector):
+    shop.monitors("version: 1\nmonitors:\n" + "".join(
+        f"  - name: {name}\n    relation: \"{{{{ {call} }}}}\"\n    tests: [row_count]\n" for name, call in GUARDS.items()))
+    res = shop.cli("ls", "--select", selector)
+    assert res.exit_code == 0, res.output
+    ours = {line.split(".")[0] for line in res.output.split()}
+    dbt_selector = selector.replace("node:raw.flights", "source:raw.flights").replace("node:", "")
+    listed = dbt(shop.root, "ls", "--select", dbt_selector, "--output", "json", "--output-keys", "unique_id").stdout
+    theirs = {json.loads(line)["unique_id"] for line in listed.splitlines() if line.startswith("{")}
+    guarded = {name: uid for name, uid in _guarded(shop).items()}
+    assert ours == {name for name, uid in guarded.items() if uid in theirs}, (selector, ours, theirs)
+
+
+def _guarded(shop: Proj) -> dict[str, str]:
+    """monitor -> the dbt node `sqlmon ls` says it guards."""
+    out = shop.cli("ls", "--nodes").output
+    return dict(line.split()[:2] for line in out.splitlines() if line.strip())
+
+
+def test_tag_matches_the_dbt_tags_of_the_guarded_node_and_ls_shows_the_nodes(shop):
+    shop.monitors("version: 1\nmonitors:\n" + "".join(
+        f"  - name: {name}\n    relation: \"{{{{ {call} }}}}\"\n    tests: [row_count]\n" for name, call in GUARDS.items()))
+    res = shop.cli("ls", "--select", "tag:ml")
+    assert res.exit_code == 0 and res.output.split() == ["ds._.row_count"], res.output
+    assert _guarded(shop) == {"src": "source.shop.raw.flights", "stg": "model.shop.stg_flights",
+                              "ds": "model.shop.delay_scores", "dr": "model.shop.delay_report",
+                              "lk": "seed.shop.lookup", "sc": "model.shop.scores.v2"}

@@ -69,8 +69,9 @@ def test_empty_selection_is_exit_2(proj):
     (("-s", "tag:tier1,type:unique"), "--select 'tag:tier1,type:unique' matches no test", "intersection"),
     (("-s", "type:not_nul"), "--select 'type:not_nul' matches no test", "type:'not_null'"),
     (("-s", "path:monitors/nope.yml"), "--select 'path:monitors/nope.yml' matches no test", "monitors/monitors.yml"),
-    (("-s", "+ev"), "graph operators are not available", "node:"),
-    (("-s", "ev+"), "graph operators are not available", "node:"),
+    (("-s", "+ev"), "graph operators apply to dbt nodes", "node:NAME+"),
+    (("-s", "ev+"), "graph operators apply to dbt nodes", "+node:NAME"),
+    (("-s", "node:ev"), "not in a dbt project", "With dbt"),
     (("-s", "tag:tier1,"), "empty selector", "a comma joins"),
 ])
 def test_selection_never_drops_a_word(proj, args, message, hint):

@@ -35,6 +35,7 @@ class Manifest:
     def __init__(self, path: Path, root_package: str, dialect: str):
         self.path, self.root_package, self.dialect = path, root_package, dialect
         self._doc: dict[str, Any] | None = None
+        self.resolved: dict[str, str] = {}      # relation text ref()/source() gave -> the node's unique_id
 
     # --- the functions templates call ------------------------------------------------------
     def ref(self, *args: Any, v: Any = None, version: Any = None) -> str:
@@ -147,7 +148,40 @@ class Manifest:
             if not isinstance(parts[2], str) or not all(p is None or isinstance(p, str) for p in parts):
                 raise Refusal(f"{call}: the manifest gives this node no relation name", PARSE_HINT)
             table = exp.table_(parts[2], parts[1], parts[0], quoted=True)
-        return table.sql(self.dialect)
+        text = table.sql(self.dialect)
+        self.resolved[text] = str(node.get("unique_id"))
+        return text
+
+    # --- the graph (lineage selection) ------------------------------------------------------
+    def node(self, unique_id: str) -> dict[str, Any]:
+        doc = self._load()
+        return doc["nodes"].get(unique_id) or doc["sources"].get(unique_id) or {}
+
+    def all_nodes(self) -> list[str]:
+        doc = self._load()
+        return [*doc["nodes"], *doc["sources"]]
+
+    def node_names(self, unique_id: str) -> list[str]:
+        """What a `node:` selector matches for this node: its name (a source's `source.table`,
+        also `source:source.table` as dbt writes it) and its unique id."""
+        n = self.node(unique_id)
+        if n.get("resource_type") == "source":
+            name = f"{n.get('source_name')}.{n.get('name')}"
+            return [name, f"source:{name}", unique_id]
+        return [str(n.get("name")), unique_id]
+
+    def lineage(self, start: set[str], up: int | None, down: int | None) -> set[str]:
+        """`start` with its ancestors `up` generations deep and its descendants `down` deep
+        (None: all, 0: none), over dbt's parent_map/child_map — dbt's `N+x+M`."""
+        doc = self._load()
+        out = set(start)
+        for depth, edges in ((up, doc.get("parent_map", {})), (down, doc.get("child_map", {}))):
+            frontier, level = set(start), 0
+            while frontier and (depth is None or level < depth):
+                frontier = {m for n in frontier for m in edges.get(n, ()) if m not in out}
+                out |= frontier
+                level += 1
+        return out
 
     # --- the file --------------------------------------------------------------------------
     def _disabled(self) -> list[dict[str, Any]]:

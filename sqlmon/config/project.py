@@ -6,7 +6,7 @@ Output is plain values: a `Project` with typed monitors whose tests are normalis
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -37,6 +37,7 @@ class Monitor:
     tests: tuple[TestSpec, ...]   # table-level and column tests, in file order
     locations: dict[str, str] = field(default_factory=dict)   # key path ("where", "reference.relation") -> file:line
     file: str = ""                # the monitor file, relative to the project folder (`path:` selectors)
+    node: str | None = None       # the dbt node it guards (its relation came from ref()/source())
 
     @property
     def name(self) -> str:
@@ -85,7 +86,7 @@ def default_target_dir(project_dir: Path | str | None, target_path: str | None =
         root = find_project_dir(Path(project_dir or ".").resolve())
     except ConfigError:
         return None
-    if target_path:
+    if target_path and "\x00" not in target_path:        # (a refused NUL path: its refusal goes to target/)
         out = (root / Path(target_path).expanduser()).resolve()
         return out / SQLMON_SUBDIR if out == dbt_target_dir(root) else out
     try:
@@ -138,6 +139,8 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     for path in _monitor_files(root, spec):
         monitors.extend(load_monitor_file(path, root, spec, context, types))
     _check_unique_names(monitors)
+    if manifest is not None:
+        monitors = [replace(m, node=manifest.resolved.get(m.spec.relation)) for m in monitors]
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
