@@ -230,7 +230,7 @@ def test_resolution_on_postgres(tmp_path):
     write_project(root, profile)
     try:
         dbt(root, "build", vars=f"{{landing: {landing}}}")
-        (root / "sqlmon_project.yml").write_text(f"name: shop_monitoring\nsql_dialect: postgres\n")
+        (root / "sqlmon_project.yml").write_text("name: shop_monitoring\nsql_dialect: postgres\n")
         p = Proj(root)
         p.monitors(MONITORS)
         compiled = p.cli("compile")
@@ -278,7 +278,7 @@ def test_lineage_selection_matches_dbt_ls(shop, selector):
     dbt_selector = selector.replace("node:raw.flights", "source:raw.flights").replace("node:", "")
     listed = dbt(shop.root, "ls", "--select", dbt_selector, "--output", "json", "--output-keys", "unique_id").stdout
     theirs = {json.loads(line)["unique_id"] for line in listed.splitlines() if line.startswith("{")}
-    guarded = {name: uid for name, uid in _guarded(shop).items()}
+    guarded = _guarded(shop)
     assert ours == {name for name, uid in guarded.items() if uid in theirs}, (selector, ours, theirs)
 
 
