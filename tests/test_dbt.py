@@ -296,3 +296,83 @@ def test_tag_matches_the_dbt_tags_of_the_guarded_node_and_ls_shows_the_nodes(sho
     assert _guarded(shop) == {"src": "source.shop.raw.flights", "stg": "model.shop.stg_flights",
                               "ds": "model.shop.delay_scores", "dr": "model.shop.delay_report",
                               "lk": "seed.shop.lookup", "sc": "model.shop.scores.v2"}
+
+
+SCHEMA_MONITORS = """\
+version: 2
+groups:
+  - name: risk
+    owner: {name: Risk Team, email: risk@example.com}
+models:
+  - name: delay_scores
+    description: scores
+    config:
+      meta:
+        owner: ml-team
+        sqlmon:
+          tests: [row_count]
+    columns:
+      - name: id
+      - name: score
+        config:
+          meta:
+            sqlmon: [not_null, {range: {min: 0, max: 1}}]
+  - name: delay_report
+    config: {group: risk}
+    meta:
+      sqlmon:
+        name: report_checks
+        tests: [{row_count: {error_if: "< 100"}}]
+        columns:
+          - name: label
+            tests: [not_null]
+"""
+
+
+def test_monitors_in_the_models_yaml(shop):
+    shop.monitors("version: 1\nmonitors: []\n")
+    shop.write("models/marts/monitoring.yml", SCHEMA_MONITORS)
+    dbt(shop.root, "parse")
+    res = shop.cli("ls", "--nodes")
+    assert res.exit_code == 0, res.output
+    rows = {line.split()[0]: line.split()[1:] for line in res.output.splitlines()}
+    assert rows["delay_scores"][0] == "model.shop.delay_scores" and rows["report_checks"][0] == "model.shop.delay_report"
+    assert rows["delay_scores"][1] == '"warehouse"."main"."delay_scores"'
+    res = shop.run()
+    assert res.exit_code == 1, res.output
+    results = json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text())["results"]
+    got = {r["unique_id"]: r for r in results}
+    assert got["delay_scores.score.range"]["status"] == "fail"             # 5.0 = 2.5 * 2 is above 1
+    assert got["delay_scores.score.not_null"]["status"] == "pass"
+    assert got["report_checks._.row_count"]["status"] == "fail"             # 2 rows < 100
+    assert got["report_checks.label.not_null"]["status"] == "skipped"         # its gate failed
+    assert got["report_checks.label.not_null"]["location"].endswith("models/marts/monitoring.yml:27")
+    # file:line of the schema.yml, for the test and for every result
+    assert got["delay_scores.score.range"]["location"].endswith("models/marts/monitoring.yml:18")
+    assert got["report_checks._.row_count"]["location"].endswith("models/marts/monitoring.yml:24")
+    assert got["delay_scores._.row_count"]["location"].endswith("models/marts/monitoring.yml:12")
+    assert sorted(shop.cli("ls", "--select", "path:models/marts/monitoring.yml").output.split()) == sorted(got)
+    # owners: the node's meta.owner, the dbt group's owner; summary.md names them
+    assert got["delay_scores.score.range"]["meta"]["owner"] == "ml-team"
+    assert got["report_checks._.row_count"]["meta"]["owner"] == "Risk Team"
+    summary = (shop.root / "target" / "sqlmon" / "summary.md").read_text()
+    assert "ml-team" in summary and "Risk Team" in summary
+
+
+@pytest.mark.parametrize("bad, where, message", [
+    ("sqlmon: [not_null, {range: {min: 0, max: 1}}]", 18, None),
+    ("sqlmon: [not_nul]", 18, "unknown test type 'not_nul'"),
+    ("sqlmon: [{range: {minn: 0}}]", 18, "minn"),
+    ("sqlmon: 3", 18, "must be its list of tests or a mapping"),
+])
+def test_a_mistake_in_a_models_monitor_points_at_its_schema_yml_line(shop, bad, where, message):
+    shop.monitors("version: 1\nmonitors: []\n")
+    shop.write("models/marts/monitoring.yml", SCHEMA_MONITORS.replace(
+        "sqlmon: [not_null, {range: {min: 0, max: 1}}]", bad))
+    dbt(shop.root, "parse")
+    res = shop.cli("ls")
+    if message is None:
+        assert res.exit_code == 0, res.output
+        return
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output, res.output
+    assert f"models/marts/monitoring.yml:{where}" in res.output, res.output

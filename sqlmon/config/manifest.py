@@ -56,7 +56,7 @@ class Manifest:
         if not isinstance(source_name, str) or not isinstance(table_name, str):
             raise Refusal("source() takes the source's name and the table's name", "write source('raw', 'flights')")
         call = f"source({source_name!r}, {table_name!r})"
-        doc = self._load()
+        doc = self.load()
         found = [n for n in doc["sources"].values() if n.get("source_name") == source_name and n.get("name") == table_name]
         if not found:
             if any(n.get("source_name") == source_name and n.get("name") == table_name
@@ -73,7 +73,7 @@ class Manifest:
     def describe(self) -> str:
         """For `sqlmon debug`: the manifest and what it holds, or why it cannot be read."""
         try:
-            doc = self._load()
+            doc = self.load()
         except Refusal as err:
             return f"{err.args[0]} ({err.args[1]})"
         nodes = sum(n.get("resource_type") in REFABLE for n in doc["nodes"].values())
@@ -81,11 +81,25 @@ class Manifest:
         return (f"{self.path} (schema v{version}, dbt {doc['metadata'].get('dbt_version', '?')}, "
                 f"{nodes} models/seeds/snapshots, {len(doc['sources'])} sources)")
 
+    def guardable(self, package: str) -> list[dict[str, Any]]:
+        """The nodes of `package` a monitor may guard by name: models, seeds and snapshots, a
+        versioned model by the version `ref()` without `v` resolves to."""
+        out, seen = [], set()
+        for n in self.load()["nodes"].values():
+            if n.get("resource_type") not in REFABLE or n.get("package_name") != package or n.get("name") in seen:
+                continue
+            seen.add(n.get("name"))
+            out.append(self._pick_version(f"ref('{n.get('name')}')", self._named(str(n.get("name")), package), None))
+        return out
+
+    def relation_of(self, node: dict[str, Any]) -> str:
+        return self._relation(f"{node.get('resource_type')} '{node.get('name')}'", node)
+
     # --- lookup ----------------------------------------------------------------------------
     def _named(self, name: str, package: str | None) -> list[dict[str, Any]]:
         """Refable nodes called `name`: in `package`, or (dbt's rule) the root project's first,
         then any package's."""
-        nodes = [n for n in self._load()["nodes"].values()
+        nodes = [n for n in self.load()["nodes"].values()
                  if n.get("resource_type") in REFABLE and n.get("name") == name]
         if package is not None:
             return [n for n in nodes if n.get("package_name") == package]
@@ -122,7 +136,7 @@ class Manifest:
                 return Refusal(f"{call}: that {n.get('resource_type')} is disabled in the dbt project "
                                f"({n.get('original_file_path', '?')}: enabled=false)",
                                "enable it in dbt, or remove the monitor (disable it with `enabled: false`)")
-        names = sorted({n.get("name") for n in self._load()["nodes"].values() if n.get("resource_type") in REFABLE})
+        names = sorted({n.get("name") for n in self.load()["nodes"].values() if n.get("resource_type") in REFABLE})
         where = f" in package '{package}'" if package else ""
         return Refusal(f"{call}: no model, seed or snapshot '{name}'{where} in the dbt manifest {self.path}",
                        (did_you_mean(name, names) or "check the name") + f"; after adding a model, {PARSE_HINT}")
@@ -136,8 +150,8 @@ class Manifest:
         text = node.get("relation_name")
         table = None
         if isinstance(text, str) and text:
-            read = _ADAPTER_DIALECT.get(str(self._load()["metadata"].get("adapter_type")),
-                                        self._load()["metadata"].get("adapter_type"))
+            read = _ADAPTER_DIALECT.get(str(self.load()["metadata"].get("adapter_type")),
+                                        self.load()["metadata"].get("adapter_type"))
             try:
                 table = sqlglot.parse_one(text, into=exp.Table, read=read)
             except Exception:  # noqa: BLE001 - a dialect sqlglot lacks, or a name it cannot read: use the parts
@@ -154,11 +168,25 @@ class Manifest:
 
     # --- the graph (lineage selection) ------------------------------------------------------
     def node(self, unique_id: str) -> dict[str, Any]:
-        doc = self._load()
+        doc = self.load()
         return doc["nodes"].get(unique_id) or doc["sources"].get(unique_id) or {}
 
+    def owner_of(self, unique_id: str) -> str | None:
+        """The node's `meta.owner`, else its dbt group's owner (name, else email)."""
+        n = self.node(unique_id)
+        for meta in ((n.get("config") or {}).get("meta"), n.get("meta")):
+            if isinstance(meta, dict) and meta.get("owner"):
+                return str(meta["owner"])
+        group = n.get("group") or (n.get("config") or {}).get("group")
+        groups = self.load().get("groups") or {}
+        found = groups.get(f"group.{n.get('package_name')}.{group}") if group else None
+        owner = found.get("owner") if isinstance(found, dict) else None
+        if isinstance(owner, dict) and (owner.get("name") or owner.get("email")):
+            return str(owner.get("name") or owner.get("email"))
+        return None
+
     def all_nodes(self) -> list[str]:
-        doc = self._load()
+        doc = self.load()
         return [*doc["nodes"], *doc["sources"]]
 
     def node_names(self, unique_id: str) -> list[str]:
@@ -173,7 +201,7 @@ class Manifest:
     def lineage(self, start: set[str], up: int | None, down: int | None) -> set[str]:
         """`start` with its ancestors `up` generations deep and its descendants `down` deep
         (None: all, 0: none), over dbt's parent_map/child_map — dbt's `N+x+M`."""
-        doc = self._load()
+        doc = self.load()
         out = set(start)
         for depth, edges in ((up, doc.get("parent_map", {})), (down, doc.get("child_map", {}))):
             frontier, level = set(start), 0
@@ -185,10 +213,10 @@ class Manifest:
 
     # --- the file --------------------------------------------------------------------------
     def _disabled(self) -> list[dict[str, Any]]:
-        return [n for group in self._load().get("disabled", {}).values() if isinstance(group, list)
+        return [n for group in self.load().get("disabled", {}).values() if isinstance(group, list)
                 for n in group if isinstance(n, dict)]
 
-    def _load(self) -> dict[str, Any]:
+    def load(self) -> dict[str, Any]:
         if self._doc is not None:
             return self._doc
         try:

@@ -18,11 +18,12 @@ from sqlmon.config.dbt import (
     find_dbt_project,
     jinja_target,
 )
+from sqlmon.config.dbt_monitors import monitors_in_models
 from sqlmon.config.manifest import Manifest
 from sqlmon.config.profiles import load_target
 from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
 from sqlmon.config.thresholds import parse_threshold
-from sqlmon.config.vars import make_context, render_value
+from sqlmon.config.vars import Refusal, make_context, render_value
 from sqlmon.config.windows import window_problem
 from sqlmon.config.yamlio import key_locations, load_yaml, load_yaml_text, locate, location_of
 from sqlmon.errors import ConfigError, did_you_mean
@@ -138,16 +139,44 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     monitors = []
     for path in _monitor_files(root, spec):
         monitors.extend(load_monitor_file(path, root, spec, context, types))
-    _check_unique_names(monitors)
     if manifest is not None:
+        monitors.extend(_in_models(manifest, dbt, spec, context, types, root))
         monitors = [replace(m, node=manifest.resolved.get(m.spec.relation)) for m in monitors]
+    monitors = [_owned(m, manifest) for m in monitors]
+    _check_unique_names(monitors)
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
-                   key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja)
+                   key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja,
+                   [f"{dbt.location}: no dbt manifest at {dbt.manifest}, so monitors in the models' YAML "
+                    "(meta: sqlmon:) are not read; run `dbt parse` (or `dbt build`) first"]
+                   if dbt is not None and not dbt.manifest.exists() else [])
 
 
 # --- monitors ------------------------------------------------------------------------------
+
+def _owned(monitor: Monitor, manifest: Manifest | None) -> Monitor:
+    """A test's owner (`meta.owner`, shown in summary.md and notifications) cascades: the test's,
+    the monitor's, the guarded dbt node's `meta.owner`, its dbt group's owner."""
+    owner = monitor.spec.meta.get("owner") or (manifest.owner_of(monitor.node) if manifest and monitor.node else None)
+    if not owner:
+        return monitor
+    return replace(monitor, tests=tuple(t if t.meta.get("owner") else t.model_copy(update={"meta": {**t.meta, "owner": owner}})
+                                        for t in monitor.tests))
+
+
+def _in_models(manifest: Manifest, dbt: DbtProject, spec: ProjectSpec, context: dict[str, Any],
+               types: dict[str, Any], root: Path) -> list[Monitor]:
+    """Monitors in the dbt models' YAML (sqlmon.config.dbt_monitors); none, said out loud, while
+    dbt has not written a manifest yet."""
+    try:
+        manifest.load()
+    except Refusal as err:
+        if not dbt.manifest.exists():
+            return []                 # said by `warnings` below (load_project) and by ref() when used
+        raise ConfigError(err.args[0], location=dbt.location, hint=err.args[1]) from None
+    return monitors_in_models(manifest, dbt, spec, context, types, root, build_monitor)
+
 
 def _monitor_files(root: Path, spec: ProjectSpec) -> list[Path]:
     files: list[Path] = []
@@ -168,21 +197,26 @@ def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dic
         return []
     raw = render_value(raw, context, source, raw)
     parsed = validate(MonitorFile, raw, source)
-    out = []
-    for i, mon in enumerate(parsed.monitors):
-        base = ("monitors", i)
-        _check_monitor(mon, test_types, source, raw, base)
-        tests = []
-        for j, entry in enumerate(mon.tests):
-            tests.append(build_test(entry, mon, None, project, test_types, source, raw, base + ("tests", j)))
-        for c, col in enumerate(mon.columns):
-            for j, entry in enumerate(col.tests):
-                tests.append(build_test(entry, mon, col.name, project, test_types, source, raw,
-                                        base + ("columns", c, "tests", j)))
-        _check_unique_ids(tests)
-        out.append(Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
-                           key_locations(source, raw, base, depth=2), _relative(path, root)))
-    return out
+    return [build_monitor(mon, source, raw, ("monitors", i), project, test_types, _relative(path, root))
+            for i, mon in enumerate(parsed.monitors)]
+
+
+def build_monitor(mon: MonitorSpec, source: str, raw: Any, base: tuple, project: ProjectSpec,
+                  test_types: dict[str, Any], file: str, column_paths: list[tuple] | None = None) -> Monitor:
+    """A validated monitor spec -> a Monitor with its tests built; `raw` is the parsed file it sits
+    in at `base` (for file:line). `column_paths`: where each of `mon.columns` is written, when not
+    under the monitor's own `columns:` (a dbt model's columns carry theirs)."""
+    _check_monitor(mon, test_types, source, raw, base)
+    paths = column_paths or [(*base, "columns", c) for c in range(len(mon.columns))]
+    tests = []
+    for j, entry in enumerate(mon.tests):
+        tests.append(build_test(entry, mon, None, project, test_types, source, raw, base + ("tests", j)))
+    for col, at in zip(mon.columns, paths):
+        for j, entry in enumerate(col.tests):
+            tests.append(build_test(entry, mon, col.name, project, test_types, source, raw, (*at, "tests", j)))
+    _check_unique_ids(tests)
+    return Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
+                   key_locations(source, raw, base, depth=2), file)
 
 
 def _check_monitor(mon: MonitorSpec, test_types: dict[str, Any], source: str, raw: Any, base: tuple) -> None:
