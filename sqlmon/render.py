@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import re
 import stat
 import sys
 import uuid
@@ -23,6 +22,7 @@ from jinja2.exceptions import SecurityError
 
 from sqlmon.config.vars import Refusal
 from sqlmon.errors import CompileError, did_you_mean
+from sqlmon.macro_source import macro_names, read_macro_file
 from sqlmon.sql import quote_identifier, render_literal
 from sqlmon.templating import environment
 from sqlmon.version import __version__
@@ -30,7 +30,6 @@ from sqlmon.version import __version__
 SANDBOX_HINT = ("macros render in a sandbox: no attributes starting with _, no Python objects; use the "
                 "documented helpers (identifier, literal, dispatch, var, env_var)")
 
-_MACRO_DEF = re.compile(r"{%-?\s*macro\s+(\w+)\s*\(")
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class _MacroRef:
         self._macros, self._name = macros, name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._name in self._macros.broken:            # its file did not load (see Macros)
+            raise self._macros.broken[self._name]
         return self._macros.modules[self._name](*args, **kwargs)
 
 
@@ -140,9 +141,9 @@ class Macros:
         self.env = environment(macros=True)
         self.sources: dict[str, str] = {}
         files = [f for d in dirs for f in sorted(d.rglob("*.sql"))]
-        texts = {f: f.read_text(encoding="utf-8") for f in files}
+        texts = {f: read_macro_file(f) for f in files}      # dbt's {% test %} blocks as test_ macros
         for f, text in texts.items():       # later dirs (the project) override built-ins
-            for name in _MACRO_DEF.findall(text):
+            for name in macro_names(text):
                 self.sources[name] = str(f)
         self.env.globals.update(extra_globals or {})
         self.env.globals.update({name: _MacroRef(self, name) for name in self.sources})
@@ -154,19 +155,33 @@ class Macros:
         self.env.globals.update(identifier=self._identifier, literal=self._literal,
                                 dispatch=self._dispatch_callable, adapter_name=adapter)
         self.modules: dict[str, Any] = {}
+        # A file that does not load (a dbt `{% materialization %}`, a typo) costs only its own
+        # macros: the error is raised where one of them is used, so a dbt project's macros folder
+        # never stops a run that does not need them.
+        self.broken: dict[str, CompileError] = {}
+        self.problems: list[str] = []          # one line per file that did not load, for the run's warnings
         for f, text in texts.items():
             try:
                 module = _template(self.env, text).make_module()
             except jinja2.TemplateSyntaxError as err:
-                raise CompileError(f"macro file does not parse: {err.message}", location=f"{f}:{err.lineno}") from None
+                problem = CompileError(f"macro file does not parse: {err.message}", location=f"{f}:{err.lineno}")
             except SecurityError as err:           # top-level code of the file runs here
-                raise CompileError(f"macro file tried something the sandbox refuses: {err}", location=str(f),
-                                   hint=SANDBOX_HINT) from None
+                problem = CompileError(f"macro file tried something the sandbox refuses: {err}", location=str(f),
+                                       hint=SANDBOX_HINT)
             except (jinja2.TemplateError, Refusal) as err:
-                raise CompileError(f"macro file fails outside its macros: {err}", location=str(f),
-                                   hint="keep code inside {% macro %} ... {% endmacro %}") from None
-            for name in _MACRO_DEF.findall(text):
-                self.modules[name] = getattr(module, name)
+                problem = CompileError(f"macro file fails outside its macros: {err}", location=str(f),
+                                       hint="keep code inside {% macro %} ... {% endmacro %}")
+            else:
+                for name in macro_names(text):
+                    self.modules[name] = getattr(module, name)
+                    self.broken.pop(name, None)
+                continue
+            for name in macro_names(text):
+                self.broken[name] = problem
+                self.modules.pop(name, None)
+            self.problems.append(f"{problem.location}: {problem.message} — "
+                                 + (f"its macros ({', '.join(macro_names(text))}) are unavailable"
+                                    if macro_names(text) else "it defines no macro") + "; sqlmon skips it")
 
     # --- helpers visible inside macros ----------------------------------------------------
     def _identifier(self, name: str) -> str:
@@ -183,6 +198,8 @@ class Macros:
         """(macro name, dialect it is written in) for `name` on this adapter."""
         for candidate, dialect in ((f"{self.adapter}__{name}", self.adapter_dialect),
                                    (f"default__{name}", self.sql_dialect), (name, self.sql_dialect)):
+            if candidate in self.broken:
+                raise self.broken[candidate]
             if candidate in self.modules:
                 return candidate, dialect
         raise CompileError(f"no macro '{name}' (looked for {self.adapter}__{name}, default__{name}, {name})",

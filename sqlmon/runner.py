@@ -161,7 +161,8 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     results = [ex.results[p.test.unique_id] for p in prepared]
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
-                   [*project.warnings, *store.notices, *notify_warnings, *_history_notes(results, store)])
+                   [*project.warnings, *macros.problems, *store.notices, *notify_warnings,
+                    *_history_notes(results, store)])
     unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:

@@ -376,3 +376,81 @@ def test_a_mistake_in_a_models_monitor_points_at_its_schema_yml_line(shop, bad, 
         return
     assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output, res.output
     assert f"models/marts/monitoring.yml:{where}" in res.output, res.output
+
+
+GENERIC_TESTS = """\
+{% test is_positive(model, column_name) %}
+select * from {{ model }} where {{ column_name }} <= 0
+{% endtest %}
+
+{% test within(model, column_name, low=0, high=1) %}
+select * from {{ model }} where {{ column_name }} not between {{ low }} and {{ high }}
+{% endtest %}
+
+{%- test utils_style(model, column_name) -%}
+{{ config(severity='warn') }}
+select * from {{ model }} where {{ adapter.quote(column_name) }} is null and {{ dbt_utils.pretty_time() }} is not null
+{%- endtest %}
+
+{% test not_null(model, column_name) %}
+select * from {{ model }} where {{ adapter.quote(column_name) }} is null
+{% endtest %}
+"""
+
+MATERIALIZATION = """\
+{% materialization noop, default %}
+  {{ return({'relations': []}) }}
+{% endmaterialization %}
+"""
+
+
+def test_dbt_generic_tests_are_sqlmon_test_types(shop):
+    """The same generic test dbt runs (`dbt build` counts its failing rows) is a sqlmon test type
+    with thresholds and history; one that needs dbt's runtime is refused where it is used, and a
+    dbt-only macro file (a materialization) stops nothing."""
+    shop.write("macros/generic_tests.sql", GENERIC_TESTS)
+    shop.write("macros/materialization.sql", MATERIALIZATION)
+    shop.write("models/marts/tests.yml", """
+        version: 2
+        models:
+          - name: delay_scores
+            columns:
+              - name: score
+                data_tests: [is_positive, {within: {arguments: {low: 0, high: 1}, config: {severity: warn}}}]
+    """)
+    built = dbt(shop.root, "build", "--select", "delay_scores+1").stdout       # dbt runs them: 1 warning
+    assert "WARN=1" in built and "ERROR=0" in built, built
+    shop.monitors("""
+        version: 1
+        monitors:
+          - name: scores
+            relation: "{{ ref('delay_scores') }}"
+            tests: [row_count]
+            columns:
+              - name: score
+                tests: [is_positive, {within: {low: 0, high: 1, warn_if: "> 0", error_if: "> 5"}}, not_null]
+    """)
+    for day in ("2024-01-10", "2024-01-11"):
+        res = shop.cli("run", "--as-of", day)
+        assert res.exit_code == 0, res.output           # within: 1 row out -> warn (exit 0 under --fail-on error)
+        assert "materialization.sql" in res.output and "sqlmon skips it" in res.output, res.output
+    got = {r["unique_id"]: r for r in json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text())["results"]}
+    assert got["scores.score.is_positive"]["status"] == "pass" and got["scores.score.is_positive"]["metric"] == 0
+    assert got["scores.score.within"]["status"] == "warn" and got["scores.score.within"]["metric"] == 1
+    assert got["scores.score.not_null"]["test_type"] == "not_null"        # the built-in, not dbt's override
+    con = duckdb.connect(str(shop.root / ".sqlmon" / "history.duckdb"), read_only=True)
+    assert con.execute("SELECT COUNT(*) FROM results WHERE unique_id = 'scores.score.within'").fetchone() == (2,)
+    con.close()
+    shop.monitors("""
+        version: 1
+        monitors:
+          - name: scores
+            relation: "{{ ref('delay_scores') }}"
+            columns:
+              - name: score
+                tests: [utils_style]
+    """)
+    res = shop.cli("ls")
+    assert res.exit_code == 2 and "monitors.yml:7" in res.output, res.output
+    assert "uses what sqlmon's macros do not have: adapter, config, dbt_utils" in res.output, res.output
+    assert "generic_tests.sql" in res.output and "Traceback" not in res.output

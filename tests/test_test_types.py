@@ -183,3 +183,26 @@ def test_results_carry_window_bounds(proj):
     assert r["windows"]["current"]["end"] == "2024-01-10T00:00:00+00:00"
     assert r["windows"]["reference"]["start"] == "2024-01-08T00:00:00+00:00"
     assert not any(isinstance(v, float) and math.isnan(v) for v in r.values() if isinstance(v, float))
+
+
+def test_the_helpers_macro_source_knows_are_the_ones_macros_get():
+    """sqlmon.macro_source.needs() judges a macro by MACRO_HELPERS: it must list exactly what
+    sqlmon.render.Macros gives a macro besides the macros themselves."""
+    from sqlmon.config.vars import RELATION_PLACEHOLDER, make_context
+    from sqlmon.macro_source import MACRO_HELPERS
+    from sqlmon.render import Macros
+    from sqlmon.resources import macros_dir
+    extra = {**make_context({}, target={"name": "dev"}), "relation": RELATION_PLACEHOLDER}
+    m = Macros([macros_dir()], "duckdb", "duckdb", "duckdb", extra)
+    given = {name for name in m.env.globals if name not in m.sources and not any(
+        s.endswith("__" + name) for s in m.sources)}
+    from sqlmon.templating import ALLOWED_GLOBALS
+    assert given | set(ALLOWED_GLOBALS) == set(MACRO_HELPERS)
+
+
+def test_dbt_test_blocks_keep_their_lines():
+    from sqlmon.macro_source import dbt_tests_as_macros
+    text = "{% test a(model) %}\nselect 1\n{%- endtest -%}\n{%test b (model, column_name)%}x{% endtest %}"
+    out = dbt_tests_as_macros(text)
+    assert out == ("{% macro test_a(model) %}\nselect 1\n{%- endmacro -%}\n"
+                   "{%macro test_b (model, column_name)%}x{% endmacro %}")

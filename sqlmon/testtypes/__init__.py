@@ -15,8 +15,9 @@ GATES = tuple(name for name, t in TEST_TYPES.items() if t.gate)
 
 
 def project_test_types(macro_dirs: Sequence[Path]) -> dict[str, type[TestType]]:
-    """The built-in test types plus the project's `test_<name>` macros in `macro_dirs`."""
-    return {**TEST_TYPES, **discover(list(macro_dirs))}
+    """The built-in test types plus the project's `test_<name>` macros and dbt generic tests in
+    `macro_dirs`."""
+    return {**TEST_TYPES, **discover(list(macro_dirs), TEST_TYPES)}
 
 
 __all__ = ["GATES", "TEST_TYPES", "TestContext", "TestType", "project_test_types"]
