@@ -37,7 +37,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     """Run the selected tests of the project in `project_dir` and return every result.
 
     `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
-    (default now, UTC); `vars`: like `--vars`; `fail_on="warn"` makes warnings fail the exit code.
+    (default now, UTC); `vars`: like `--vars`; `fail_on="warn"` makes warnings of untiered tests fail
+    the exit code, `"critical:warn"` those of a tier (`--fail-on`'s grammar; a tier's own policy otherwise).
     Writes `target/` artifacts (`write_artifacts`), appends the run to the history store
     (`history=False`: read it, never write), sends `notify` webhooks for new failures and writes
     `target/report.html` (`report`); a notification that fails is a warning, never an error.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from functools import wraps
@@ -53,6 +54,11 @@ def _guard(f: Callable) -> Callable:
         except KeyboardInterrupt:
             click.secho("Interrupted.", fg="red", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # `sqlmon ls | head`: the reader left; say nothing more (as cat and ls do). stdout goes
+            # to /dev/null so the interpreter's final flush does not raise again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as err:  # noqa: BLE001 - the last line of defence against tracebacks
             if debug:
                 traceback.print_exc()
@@ -128,9 +134,10 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
 @_options(_COMMON + _SELECT[:2])
 @click.option("--test-types", is_flag=True, help="List the available test types instead.")
 @click.option("--nodes", is_flag=True, help="List the selected monitors with the dbt node each guards and its relation.")
+@click.option("--presets", is_flag=True, help="List the presets (built-in and the project's) with their tests instead.")
 @_guard
 def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool, nodes: bool) -> None:
+        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool, nodes: bool, presets: bool) -> None:
     """List the selected tests (or the test types)."""
     from sqlmon.config.select import select_tests
     from sqlmon.runner import load
@@ -141,6 +148,28 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
             click.echo(f"{name:18} {t.metric}")
         return
     project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    if presets:
+        for name, preset in sorted(project.presets.items()):
+            where = "built in" if preset.builtin else preset.location
+            click.echo(f"{preset.label:28} {preset.spec.description or ''} ({where})")
+            for w in preset.tests:
+                click.echo(f"  {_entry_name(w.value)}")
+            for rule, _w in preset.rules:
+                chosen = ", ".join(f"{k}: {','.join(v) if isinstance(v, list) else v}" for k, v in
+                                   rule.select.model_dump(exclude_defaults=True).items()) or "every column"
+                click.echo(f"  columns ({chosen}): {', '.join(_entry_name(e) for e in rule.tests)}")
+        return
+    if any(m.spec.preset is not None for m in project.monitors):     # presets choose columns by kind
+        from sqlmon.adapters import make_adapter
+        from sqlmon.prepare import with_presets
+        adapter = make_adapter(project.target)
+        adapter.connect()
+        try:
+            project = with_presets(project, adapter)
+        finally:
+            adapter.close()
+        for line in project.warnings:
+            click.secho(f"warning: {line}", fg="yellow", err=True)
     selection = select_tests(project.monitors, select, exclude, GATES, project.manifest)
     if not selection:
         from sqlmon.errors import ConfigError
@@ -151,7 +180,15 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
         return
     for _, tests in selection:
         for t in tests:
-            click.echo(t.unique_id)
+            click.echo(t.unique_id + (f"  (preset {t.preset})" if t.preset else ""))
+
+
+def _entry_name(entry: object) -> str:
+    """A test entry as one short line: `drift`, `range {min: 0, max: 1}`."""
+    if isinstance(entry, dict) and len(entry) == 1:
+        (name, body), = entry.items()
+        return f"{name} {{{', '.join(f'{k}: {v}' for k, v in (body or {}).items())}}}" if body else str(name)
+    return str(entry)
 
 
 @main.command(name="compile")
@@ -183,7 +220,8 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @main.command()
 @_options(_COMMON + _SELECT)
 @click.option("--fail-on", default="fail", show_default=True, metavar="STATUSES",
-              help="Statuses that make the exit code 1 besides fail: warn, skipped, comma-separated (error is always 2).")
+              help="Statuses that make the exit code 1 besides fail: warn, skipped, comma-separated (error is always 2); "
+                   "for untiered tests. TIER:STATUS adds a status to a tier's policy for this run: critical:warn.")
 @click.option("--no-fuse", is_flag=True, help="One query per test (slower; for debugging).")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, help="Queries run at once (engines that allow it).")
 @click.option("--no-history", is_flag=True, help="Do not record this run in the history store (anomaly tests still read it).")
@@ -239,7 +277,7 @@ def schema(output: str | None) -> None:
 @click.option("--end", required=True, help="Last as_of, included.")
 @click.option("--every", default="1 day", show_default=True, help="Step between runs, e.g. '1 day', '6 hours'.")
 @click.option("--fail-on", default="fail", show_default=True, metavar="STATUSES",
-              help="As for run: fail, warn, skipped, comma-separated.")
+              help="As for run: fail, warn, skipped, comma-separated; TIER:STATUS for a tier (critical:warn).")
 @click.option("--report", "report", is_flag=True, help="Write target/report.html after the last run.")
 @_TARGET_PATH
 @_ARTIFACTS

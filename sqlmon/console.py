@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sqlmon.redact import scrub
-from sqlmon.results import RANK, unjudged_monitors
+from sqlmon.results import RANK, failing_unjudged, unjudged_monitors
 
 if TYPE_CHECKING:
     from sqlmon.results import Result, RunResult
@@ -103,7 +103,7 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
     secs = (rr.finished_at - rr.started_at).total_seconds()
     silent = unjudged_monitors(rr.results)
     if silent:
-        console.print(f"[red]Judged nothing (every test skipped or errored): {', '.join(silent)}[/] — exit 1")
+        console.print(f"[red]{_judged_nothing(rr, silent)}[/]")
     not_judged = counts["skipped"] + counts["error"]
     if not_judged:
         parts.append(f"{not_judged} not judged")
@@ -169,11 +169,12 @@ class RunOutput:
                 # an error's whole message: its Fix line is what the reader needs next
                 text = scrub(r.message if r.status == "error" else (r.message.splitlines() or [""])[0])
                 text = text.replace("\n", "\n" + " " * 10)
-                self.out.write(f"  {r.status.upper():<7} {r.unique_id} ({r.location}): {text}\n")
+                tier = f" [{r.tier}]" if r.tier else ""          # a `low` fail is listed, and does not fail the run
+                self.out.write(f"  {r.status.upper():<7} {r.unique_id}{tier} ({r.location}): {text}\n")
                 if self.format == "github" and r.status in ("fail", "error", "warn"):
                     self.out.write(_annotation(r))
             if silent:
-                self.out.write(f"Judged nothing (every test skipped or errored): {', '.join(silent)}\n")
+                self.out.write(_judged_nothing(rr, silent) + "\n")
             self.out.write(f"\n{done}\n")
         if artifacts is not None:
             self.out.write(f"Artifacts: {artifacts / 'run_results.json'}, {artifacts / 'junit.xml'}, "
@@ -185,8 +186,18 @@ class RunOutput:
         self.out.flush()
 
 
+def _judged_nothing(rr: "RunResult", silent: list[str]) -> str:
+    """The monitors that judged nothing; those in a tier that never fails on `fail` do not fail the run."""
+    policy = rr.policy if rr.policy is not None else rr.fail_on
+    gating = failing_unjudged(rr.results, policy)
+    quiet = [m for m in silent if m not in gating]
+    return (f"Judged nothing (every test skipped or errored): {', '.join(silent)}" +
+            (f" (not failing the run, by their tier: {', '.join(quiet)})" if quiet else ""))
+
+
 def _fields(r: "Result") -> dict[str, Any]:
     return {"unique_id": r.unique_id, "monitor": r.monitor, "test_type": r.test_type, "status": r.status,
+            "tier": r.tier, "owner": r.owner,
             "metric": r.metric, "message": scrub(r.message), "location": r.location, "seconds": r.timing}
 
 

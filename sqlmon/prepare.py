@@ -6,7 +6,7 @@ a problem with the monitor's relation errors all of its tests. Nothing is execut
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +15,9 @@ from sqlglot import exp
 from sqlmon.adapters import adapter_class
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import DATE, ColumnInfo
-from sqlmon.config.project import Monitor, Project
+from sqlmon.config.project import Monitor, Project, owned
 from sqlmon.config.specs import TestSpec
+from sqlmon.config.suites import expand
 from sqlmon.config.windows import Window, resolve_windows
 from sqlmon.errors import CompileError, ConfigError, SqlmonError, did_you_mean
 from sqlmon.judge.evaluate import base_result
@@ -73,6 +74,29 @@ def check_project(project: Project) -> None:
                 value = getattr(test.params, key, None)
                 if isinstance(value, str):
                     _SQL_PARSERS[kind](value, dialect, test.locations.get(key, test.location))
+
+
+def with_presets(project: Project, adapter: Adapter) -> Project:
+    """The project with every monitor's presets expanded over its relation's columns (read from
+    the warehouse: presets choose columns by kind and role). A relation that cannot be read gets
+    its presets' table-level tests only, which then report why (and a warning says so)."""
+    if not any(m.spec.preset is not None for m in project.monitors):
+        return project
+    monitors = []
+    for monitor in project.monitors:
+        if monitor.spec.preset is None:
+            monitors.append(monitor)
+            continue
+        try:
+            table = parse_relation(monitor.spec.relation, project.spec.sql_dialect,
+                                   monitor.locations.get("relation", monitor.location))
+            columns = [(c.name, c.kind) for c in adapter.columns(table)]
+        except SqlmonError as err:
+            project.warnings.append(f"{monitor.location}: the presets of monitor '{monitor.name}' chose no columns: "
+                                    f"{err.message}")
+            columns = []
+        monitors.append(owned(expand(project, monitor, columns, project.warnings), project.manifest))
+    return replace(project, monitors=monitors)
 
 
 def monitored_relations(project: Project) -> list[exp.Table]:

@@ -38,6 +38,9 @@ class Result:
     tags: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     location: str = ""
+    preset: str | None = None      # name@version of the preset the test came from
+    tier: str | None = None        # its risk tier (sqlmon_project.yml `tiers:`): which statuses fail the run
+    owner: str | None = None       # who to call (`owner:`, or `meta.owner`, cascaded)
 
     def to_dict(self) -> dict[str, Any]:
         """``clean(dataclasses.asdict(self))`` in one pass: asdict deep-copies every value before
@@ -70,10 +73,11 @@ class RunResult:
     fail_on: str = "fail"
     project: Any = None     # sqlmon.config.project.Project
     warnings: list[str] = field(default_factory=list)     # e.g. a notification that could not be sent
+    policy: "FailPolicy | None" = None    # `fail_on` with the project's tiers; None: `fail_on` alone
 
     @property
     def exit_code(self) -> int:
-        return exit_code(self.results, self.fail_on)
+        return exit_code(self.results, self.policy if self.policy is not None else self.fail_on)
 
     def raise_for_status(self) -> "RunResult":
         """Raise `RunFailed` when the run's exit code is not 0 (as `requests` does for HTTP): a
@@ -132,10 +136,11 @@ class RunFailed(Exception):
 
     def __init__(self, result: RunResult):
         self.result = result
-        bad = [r for r in result.results if r.status in ("error", "fail")][:5]
+        policy = result.policy if result.policy is not None else result.fail_on
+        bad = failing(result.results, policy)[:5]
         names = ", ".join(f"{r.unique_id} ({r.status})" for r in bad)
-        silent = unjudged_monitors(result.results)
-        why = names or (f"judged nothing: {', '.join(silent)}" if silent else "statuses that --fail-on fails")
+        silent = failing_unjudged(result.results, policy)
+        why = names or f"judged nothing: {', '.join(silent)}"
         super().__init__(f"sqlmon run failed with exit code {result.exit_code}: {why}")
 
 
@@ -144,18 +149,94 @@ FAIL_ON = ("fail", "warn", "skipped")
 
 
 def fail_on_statuses(fail_on: str | Sequence[str] = "fail") -> frozenset[str]:
-    """`"warn"`, `"warn,skipped"`, `["skipped"]` -> the statuses that fail the run (always `fail`).
+    """`"warn"`, `"warn,skipped"`, `["skipped"]` -> the statuses that fail an untiered test's run
+    (always `fail`); tier-scoped entries (`critical:warn`) are left to `fail_policy`.
 
     >>> sorted(fail_on_statuses("warn,skipped"))
     ['fail', 'skipped', 'warn']
     """
-    parts = {p.strip() for p in (fail_on.split(",") if isinstance(fail_on, str) else fail_on) if p.strip()}
-    unknown = sorted(parts - set(FAIL_ON))
-    if unknown:
-        raise ConfigError(f"--fail-on '{','.join(unknown)}' is not a status that can fail a run", location="--fail-on",
-                          hint=did_you_mean(unknown[0], FAIL_ON) or "use fail, warn or skipped, comma-separated "
-                          "(error always fails: exit 2)")
-    return frozenset(parts | {"fail"})
+    return parse_fail_on(fail_on)[0]
+
+
+def parse_fail_on(fail_on: str | Sequence[str] = "fail") -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """`--fail-on`'s grammar: comma-separated `STATUS` (for untiered tests, always with `fail`) or
+    `TIER:STATUS` (added to that tier's policy for this run) -> (untiered statuses, tier -> statuses).
+
+    >>> untiered, tiers = parse_fail_on("warn,critical:skipped,critical:warn")
+    >>> sorted(untiered), {t: sorted(s) for t, s in tiers.items()}
+    (['fail', 'warn'], {'critical': ['skipped', 'warn']})
+    """
+    parts = [p.strip() for p in (fail_on.split(",") if isinstance(fail_on, str) else fail_on) if p.strip()]
+    untiered, tiers = {"fail"}, {}
+    for part in parts:
+        tier, sep, status = part.rpartition(":")
+        if sep and not tier.strip():
+            raise ConfigError(f"--fail-on '{part}' names no tier", location="--fail-on",
+                              hint="write TIER:STATUS, e.g. --fail-on critical:warn")
+        status = status.strip()
+        if status not in FAIL_ON:
+            raise ConfigError(f"--fail-on '{part}' is not a status that can fail a run", location="--fail-on",
+                              hint=did_you_mean(status, FAIL_ON) or "use fail, warn or skipped, comma-separated, each "
+                              "optionally for one tier: critical:warn (error always fails: exit 2)")
+        if sep:
+            tiers.setdefault(tier.strip(), set()).add(status)
+        else:
+            untiered.add(status)
+    return frozenset(untiered), {t: frozenset(s) for t, s in tiers.items()}
+
+
+@dataclass(frozen=True)
+class FailPolicy:
+    """Which statuses fail the run (exit 1), test by test: its tier's list when it has one, else
+    the untiered list (`--fail-on`). `error` is not in it: an error always exits 2."""
+
+    untiered: frozenset[str] = frozenset({"fail"})
+    tiers: dict[str, frozenset[str]] = field(default_factory=dict)    # in the order the project declares them
+
+    def statuses(self, tier: str | None) -> frozenset[str]:
+        return self.tiers.get(tier, self.untiered) if tier is not None else self.untiered
+
+
+def fail_policy(fail_on: str | Sequence[str], tiers: dict[str, Sequence[str]]) -> FailPolicy:
+    """`--fail-on` with the project's tier policies (tier -> its `fail_on:`): a tier-scoped entry
+    adds to its tier's list (the command line tightens a policy; the project file is where one
+    is loosened), and must name a declared tier.
+
+    >>> p = fail_policy("warn,low:fail", {"critical": ["warn", "fail"], "low": []})
+    >>> sorted(p.statuses(None)), sorted(p.statuses("low")), sorted(p.statuses("critical"))
+    (['fail', 'warn'], ['fail'], ['fail', 'warn'])
+    """
+    untiered, scoped = parse_fail_on(fail_on)
+    for tier in scoped:
+        if tier not in tiers:
+            declared = ", ".join(tiers)
+            raise ConfigError(f"--fail-on '{tier}:...' names tier '{tier}', which sqlmon_project.yml does not declare",
+                              location="--fail-on",
+                              hint=did_you_mean(tier, tiers) or (f"declared tiers: {declared}" if declared else
+                                   "declare it under `tiers:` in sqlmon_project.yml (README \"Tiers and owners\")"))
+    return FailPolicy(untiered, {t: frozenset(s) | scoped.get(t, frozenset()) for t, s in tiers.items()})
+
+
+def fail_on_notes(policy: FailPolicy, results: list[Result]) -> list[str]:
+    """A bare `--fail-on` status that no test of the run follows (every one has a tier, e.g. under
+    `default_tier:`) is said, not silently ignored."""
+    extra = sorted(policy.untiered - {"fail"})
+    if not extra or not results or any(r.tier is None for r in results):
+        return []
+    example = next(iter(policy.tiers), "TIER")
+    return [f"--fail-on {','.join(extra)} applies to untiered tests, and every test of this run has a tier, whose "
+            f"policy decides instead; to tighten a tier for this run, scope it: --fail-on {example}:{extra[0]}"]
+
+
+def _policy(fail_on: "str | Sequence[str] | FailPolicy") -> FailPolicy:
+    # `--fail-on` text alone knows no tiers: a tier-scoped entry is refused, not ignored
+    return fail_on if isinstance(fail_on, FailPolicy) else fail_policy(fail_on, {})
+
+
+def failing(results: list[Result], fail_on: "str | Sequence[str] | FailPolicy" = "fail") -> list[Result]:
+    """The results that fail the run: an error, or a status its tier's policy (else --fail-on) fails on."""
+    policy = _policy(fail_on)
+    return [r for r in results if r.status == "error" or r.status in policy.statuses(r.tier)]
 
 
 def unjudged_monitors(results: list[Result]) -> list[str]:
@@ -165,12 +246,21 @@ def unjudged_monitors(results: list[Result]) -> list[str]:
     return sorted({r.monitor for r in results} - judged)
 
 
-def exit_code(results: list[Result], fail_on: str | Sequence[str] = "fail") -> int:
-    """2 if any test errored; else 1 if any status in `fail_on` (fail, and what --fail-on adds),
-    or a monitor judged nothing at all; else 0."""
-    statuses = {r.status for r in results}
-    if "error" in statuses:
+def failing_unjudged(results: list[Result], fail_on: "str | Sequence[str] | FailPolicy" = "fail") -> list[str]:
+    """The monitors that judged nothing and fail the run for it: judging nothing counts as a `fail`
+    of the monitor, so a monitor whose tests are all in tiers that never fail on `fail` (`low`) is
+    named, not failing."""
+    policy = _policy(fail_on)
+    silent = set(unjudged_monitors(results))
+    return sorted({r.monitor for r in results if r.monitor in silent and "fail" in policy.statuses(r.tier)})
+
+
+def exit_code(results: list[Result], fail_on: "str | Sequence[str] | FailPolicy" = "fail") -> int:
+    """2 if any test errored (whatever its tier); else 1 if any test's status is one its tier's
+    policy (an untiered test: `fail_on`) fails on, or a monitor judged nothing (`failing_unjudged`);
+    else 0."""
+    if any(r.status == "error" for r in results):
         return 2
-    if statuses & fail_on_statuses(fail_on) or unjudged_monitors(results):
+    if failing(results, fail_on) or failing_unjudged(results, fail_on):
         return 1
     return 0

@@ -20,18 +20,19 @@ from sqlmon.config.project import Project, default_target_dir, load_project
 from sqlmon.config.references import with_references
 from sqlmon.config.select import select_tests
 from sqlmon.config.thresholds import parse_instant
+from sqlmon.config.tiers import fail_on_by_tier
 from sqlmon.config.vars import RELATION_PLACEHOLDER, make_context
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.execute import execute
 from sqlmon.history import open_history
 from sqlmon.plan import plan
-from sqlmon.prepare import Prepared, check_project, prepare_monitor
+from sqlmon.prepare import Prepared, check_project, prepare_monitor, with_presets
 from sqlmon.render import Macros
 from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
 from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
-from sqlmon.results import Compiled, Result, RunResult, fail_on_statuses
+from sqlmon.results import Compiled, Result, RunResult, fail_on_notes, fail_on_statuses, fail_policy
 from sqlmon.samples import Samples
 from sqlmon.session import Session
 from sqlmon.sql import check_dialect, generate
@@ -140,6 +141,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         as_of = parse_as_of(o.as_of)
         project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars,
                           target_path=o.target_path)
+        policy = fail_policy(o.fail_on, fail_on_by_tier(project.spec))     # its tiers: declared ones only
         targets, notify_warnings = parse_targets(o.notify)
         adapter = make_adapter(project.target)
         if o.connection is not None:
@@ -147,6 +149,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         store = open_history(project, adapter, write=o.history)
         try:
             adapter.connect()
+            project = with_presets(project, adapter)
             macros = _macros(project, adapter.name, adapter.dialect)
             prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
             ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
@@ -162,7 +165,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
                    [*project.warnings, *macros.problems, *store.notices, *notify_warnings,
-                    *_history_notes(results, store)])
+                    *_history_notes(results, store), *fail_on_notes(policy, results)], policy)
     unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:
@@ -227,6 +230,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     out_dialect = dialect or adapter.dialect
     macro_adapter = dialect or adapter.name
     try:
+        project = with_presets(project, adapter)
         macros = _macros(project, macro_adapter, out_dialect)
         prepared = _prepare(project, adapter, macros, select, exclude, as_of_dt)
     finally:

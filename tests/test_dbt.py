@@ -353,8 +353,8 @@ def test_monitors_in_the_models_yaml(shop):
     assert got["delay_scores._.row_count"]["location"].endswith("models/marts/monitoring.yml:12")
     assert sorted(shop.cli("ls", "--select", "path:models/marts/monitoring.yml").output.split()) == sorted(got)
     # owners: the node's meta.owner, the dbt group's owner; summary.md names them
-    assert got["delay_scores.score.range"]["meta"]["owner"] == "ml-team"
-    assert got["report_checks._.row_count"]["meta"]["owner"] == "Risk Team"
+    assert got["delay_scores.score.range"]["meta"]["owner"] == got["delay_scores.score.range"]["owner"] == "ml-team"
+    assert got["report_checks._.row_count"]["meta"]["owner"] == got["report_checks._.row_count"]["owner"] == "Risk Team"
     summary = (shop.root / "target" / "sqlmon" / "summary.md").read_text()
     assert "ml-team" in summary and "Risk Team" in summary
 

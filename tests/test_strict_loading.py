@@ -76,8 +76,8 @@ CASES = {
         "monitors.yml:12 (monitors[0].columns[0].tests[0].not_null.segments)", "has no segments"),
     "segments on drift": (GOOD.replace("tests: [not_null]", "tests: [{drift: {segments: [country]}}]"),
                           "(monitors[0].columns[0].tests[0].drift.segments)", "has no segments"),
-    "preset": (GOOD.replace("    timestamp: ts\n", "    timestamp: ts\n    preset: binary_classifier\n"),
-               "monitors.yml:6 (monitors[0].preset)", "`preset:` is not available"),
+    "preset": (GOOD.replace("    timestamp: ts\n", "    timestamp: ts\n    preset: binary_clasifier\n"),
+               "monitors.yml:6 (monitors[0].preset)", "unknown preset 'binary_clasifier'"),
     "monitor defaults for an unknown test type": (
         GOOD.replace("    timestamp: ts\n", "    timestamp: ts\n    defaults: {not_nul: {error_if: '> 1%'}}\n"),
         "monitors.yml:6 (monitors[0].defaults.not_nul)", "did you mean 'not_null'"),

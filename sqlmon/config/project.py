@@ -20,9 +20,13 @@ from sqlmon.config.dbt import (
 )
 from sqlmon.config.dbt_monitors import monitors_in_models
 from sqlmon.config.manifest import Manifest
+from sqlmon.config.presets import load_presets
+from sqlmon.config.presets import refs as preset_refs
 from sqlmon.config.profiles import load_target
 from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
 from sqlmon.config.thresholds import parse_threshold
+from sqlmon.config.tiers import check_monitor, check_project_tiers
+from sqlmon.config.tiers import resolve as resolve_tier_and_owner
 from sqlmon.config.vars import Refusal, make_context, render_value
 from sqlmon.config.windows import window_problem
 from sqlmon.config.yamlio import key_locations, load_yaml, load_yaml_text, locate, location_of
@@ -39,6 +43,11 @@ class Monitor:
     locations: dict[str, str] = field(default_factory=dict)   # key path ("where", "reference.relation") -> file:line
     file: str = ""                # the monitor file, relative to the project folder (`path:` selectors)
     node: str | None = None       # the dbt node it guards (its relation came from ref()/source())
+    # where it is written, for building its tests again with a preset's (sqlmon.config.presets)
+    source: str = ""
+    raw: Any = None
+    base: tuple = ()
+    column_paths: tuple = ()
 
     @property
     def name(self) -> str:
@@ -64,6 +73,8 @@ class Project:
     manifest: Manifest | None = None    # answers ref()/source() (read when first needed)
     jinja_target: dict[str, Any] = field(default_factory=dict)      # `target` in Jinja
     warnings: list[str] = field(default_factory=list)               # said with the run, not refused
+    presets: dict[str, Any] = field(default_factory=dict)           # name -> Preset (sqlmon.config.presets)
+    context: dict[str, Any] = field(default_factory=dict)           # what YAML values render with
 
     @property
     def target_dir(self) -> Path:
@@ -136,33 +147,42 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     macro_dirs = [root / p for p in spec.macro_paths if (root / p).is_dir()]
     types = test_types(macro_dirs)
     check_defaults(spec.defaults, types, source, raw, ("defaults",))
+    check_project_tiers(spec, raw, source)
     monitors = []
     for path in _monitor_files(root, spec):
         monitors.extend(load_monitor_file(path, root, spec, context, types))
     if manifest is not None:
         monitors.extend(_in_models(manifest, dbt, spec, context, types, root))
         monitors = [replace(m, node=manifest.resolved.get(m.spec.relation)) for m in monitors]
-    monitors = [_owned(m, manifest) for m in monitors]
+    for m in monitors:
+        check_monitor(m, spec)             # its own tier and owner, read by its tests or not
+    monitors = [owned(m, manifest) for m in monitors]
     _check_unique_names(monitors)
+    presets = load_presets(root, spec.preset_paths, types)
+    for m in monitors:                     # unknown presets and parameters: refused now, not once connected
+        if m.spec.preset is not None:
+            preset_refs(m.spec.preset, presets, m.source, m.raw, m.base, m.spec.model)
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
                    key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja,
                    [f"{dbt.location}: no dbt manifest at {dbt.manifest}, so monitors in the models' YAML "
                     "(meta: sqlmon:) are not read; run `dbt parse` (or `dbt build`) first"]
-                   if dbt is not None and not dbt.manifest.exists() else [])
+                   if dbt is not None and not dbt.manifest.exists() else [], presets, context)
 
 
 # --- monitors ------------------------------------------------------------------------------
 
-def _owned(monitor: Monitor, manifest: Manifest | None) -> Monitor:
-    """A test's owner (`meta.owner`, shown in summary.md and notifications) cascades: the test's,
-    the monitor's, the guarded dbt node's `meta.owner`, its dbt group's owner."""
-    owner = monitor.spec.meta.get("owner") or (manifest.owner_of(monitor.node) if manifest and monitor.node else None)
+def owned(monitor: Monitor, manifest: Manifest | None) -> Monitor:
+    """A test with no owner in sqlmon's files (`build_test`: the test, the monitor's defaults, the
+    monitor, a preset, the project's defaults) takes the guarded dbt node's `meta.owner`, else its
+    dbt group's owner: dbt's metadata is the fallback, never over what sqlmon's files say."""
+    owner = manifest.owner_of(monitor.node) if manifest and monitor.node else None
     if not owner:
         return monitor
-    return replace(monitor, tests=tuple(t if t.meta.get("owner") else t.model_copy(update={"meta": {**t.meta, "owner": owner}})
-                                        for t in monitor.tests))
+    return replace(monitor, tests=tuple(
+        t if t.owner else t.model_copy(update={"owner": owner, "meta": {**t.meta, "owner": owner}})
+        for t in monitor.tests))
 
 
 def _in_models(manifest: Manifest, dbt: DbtProject, spec: ProjectSpec, context: dict[str, Any],
@@ -214,17 +234,14 @@ def build_monitor(mon: MonitorSpec, source: str, raw: Any, base: tuple, project:
     for col, at in zip(mon.columns, paths):
         for j, entry in enumerate(col.tests):
             tests.append(build_test(entry, mon, col.name, project, test_types, source, raw, (*at, "tests", j)))
-    _check_unique_ids(tests)
+    check_unique_ids(tests)
     return Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
-                   key_locations(source, raw, base, depth=2), file)
+                   key_locations(source, raw, base, depth=2), file, source=source, raw=raw, base=base,
+                   column_paths=tuple(paths))
 
 
 def _check_monitor(mon: MonitorSpec, test_types: dict[str, Any], source: str, raw: Any, base: tuple) -> None:
     """What the specs cannot check on their own: keys that need the other keys or the test types."""
-    if mon.preset is not None:
-        raise ConfigError("`preset:` is not available in this version of sqlmon (standard suites are planned)",
-                          location=location_of(source, raw, (*base, "preset")),
-                          hint="remove `preset:` and list the monitor's tests")
     problem = window_problem(mon)
     if problem is not None:
         raise ConfigError(problem[1], location=location_of(source, raw, (*base, *problem[0])), hint=problem[2])
@@ -263,11 +280,14 @@ SEGMENTS_HINT = ("`segments:` applies to model-quality tests (accuracy, roc_auc,
 
 
 def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: ProjectSpec,
-               test_types: dict[str, Any], source: str, root: Any, path: tuple) -> TestSpec:
-    """Normalise one test entry and apply the defaults cascade (built-in -> project -> monitor -> test).
+               test_types: dict[str, Any], source: str, root: Any, path: tuple,
+               preset: dict[str, Any] | None = None) -> TestSpec:
+    """Normalise one test entry and apply the defaults cascade (built-in -> project -> preset ->
+    monitor -> test; `preset`: the body a preset gives the test with the same id).
 
     Parameters cascade key by key. Thresholds cascade as a pair: the most specific level that sets
     `warn_if` or `error_if` sets both, so a test's own `warn_if` never inherits a stricter `error_if`.
+    `tier` and `owner` take the monitor's own keys into the cascade (sqlmon.config.tiers.resolve).
     """
     location = f"{source}:{locate(root, path)}"
     test_type, body = split_entry(entry, location)
@@ -279,7 +299,7 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
     if "segments" in body and not tt.segmentable:
         raise ConfigError(f"test type '{test_type}' has no segments",
                           location=location_of(source, root, (*entry_path, "segments")), hint=SEGMENTS_HINT)
-    levels = [project.defaults.get(test_type, {}), monitor.defaults.get(test_type, {}), body]
+    levels = [project.defaults.get(test_type, {}), preset or {}, monitor.defaults.get(test_type, {}), body]
     raw_params = {k: v for level in levels for k, v in level.items() if k not in THRESHOLD_KEYS}
     levels.insert(0, tt.threshold_defaults(raw_params))
     merged: dict[str, Any] = {}
@@ -289,6 +309,7 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
                 merged.pop(k, None)
         merged.update(level)
     common = {k: merged.pop(k) for k in list(merged) if k in COMMON_KEYS}
+    common.update(resolve_tier_and_owner(test_type, body, monitor, project, preset, common, source, root, entry_path))
     spec = validate(TestSpec, {"test_type": test_type, "params": merged, **common, "location": location},
                     source, root, entry_path)
     spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, location, source, root, entry_path)})
@@ -298,7 +319,7 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
                                    "locations": key_locations(source, root, entry_path, depth=1)})
 
 
-def _check_unique_ids(tests: list[TestSpec]) -> None:
+def check_unique_ids(tests: list[TestSpec]) -> None:
     _check_unique(tests, lambda t: t.unique_id, "two tests share the id", "give one of them a distinct `name:`")
 
 

@@ -4,8 +4,8 @@
 * methods: `path:` (monitor files or folders, relative to the project), `tag:` (monitor and test
   tags, and the dbt tags of the node the monitor guards), `type:` (test type), `column:`,
   `monitor:`, `id:` (unique id), `node:` (the dbt node a monitor guards: a model's name, a
-  source's `source.table`, or a unique id); a bare value matches a monitor name, a unique id or a
-  test name;
+  source's `source.table`, or a unique id), `tier:` (the test's risk tier once cascaded:
+  `tier:critical`); a bare value matches a monitor name, a unique id or a test name;
 * dbt's graph operators on `node:`: `node:x+` (x and everything downstream of it), `+node:x`
   (upstream), `2+node:x+1` (depth-limited), over the manifest's lineage; on another method they
   are refused, not ignored;
@@ -28,7 +28,7 @@ from sqlmon.config.project import Monitor
 from sqlmon.config.specs import TestSpec
 from sqlmon.errors import ConfigError, did_you_mean
 
-METHODS = ("path", "tag", "type", "column", "monitor", "id", "node")
+METHODS = ("path", "tag", "type", "column", "monitor", "id", "node", "tier")
 _GRAPH = re.compile(r"^(?:(\d*)\+)?(.*?)(?:\+(\d*))?$")
 
 
@@ -92,6 +92,8 @@ def _values(atom: Atom, monitor: Monitor, test: TestSpec, dbt: Manifest | None) 
         return [test.unique_id]
     if atom.method == "path":
         return [monitor.file]
+    if atom.method == "tier":
+        return [test.tier] if test.tier else []
     if atom.method == "node":
         return dbt.node_names(monitor.node) if dbt is not None and monitor.node else []
     return [monitor.name, test.unique_id, *([test.name] if test.name else [])]
@@ -146,7 +148,8 @@ def _unmatched(term: list[Atom], sets: list[set[str]], pairs: list[tuple[Monitor
 def _known(method: str, names: Iterable[str]) -> str:
     names = list(names)
     what = {"": "monitors and tests", "tag": "tags", "type": "test types", "column": "columns",
-            "monitor": "monitors", "id": "test ids", "path": "monitor files", "node": "dbt nodes"}[method]
+            "monitor": "monitors", "id": "test ids", "path": "monitor files", "node": "dbt nodes",
+            "tier": "tiers in use"}[method]
     shown = ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
     return f"{what} here: {shown}" if names else f"this project has no {what}"
 

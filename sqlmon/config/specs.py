@@ -126,9 +126,12 @@ class MonitorSpec(Spec):
     where: str | None = None
     segments: list[str] = []
     model: ModelSpec | None = None
-    preset: str | None = None
+    # `name`, `[a, b]`, `{name: {param: value}}` or a list mixing both (sqlmon.config.presets)
+    preset: str | dict[str, dict[str, Any] | None] | list[str | dict[str, dict[str, Any] | None]] | None = None
     tags: list[str] = []
     meta: dict[str, Any] = {}
+    tier: str | None = None               # a tier of sqlmon_project.yml `tiers:` (sqlmon.config.tiers)
+    owner: str | None = None              # `meta.owner` is an alias
     enabled: bool = True
     defaults: dict[str, dict[str, Any]] = {}
     tests: list[Any] = []
@@ -172,6 +175,9 @@ class ProjectSpec(Spec):
     dbt: DbtSpec | Literal[False] | None = None     # false: not a dbt project, whatever is around it
     defaults: dict[str, dict[str, Any]] = {}
     vars: dict[str, Any] = {}
+    tiers: dict[str, dict[str, Any] | None] = {}    # name -> policy, checked by sqlmon.config.tiers
+    default_tier: str | None = None
+    preset_paths: list[str] = ["presets"]
 
     @field_validator("history", mode="before")
     @classmethod
@@ -182,7 +188,7 @@ class ProjectSpec(Spec):
 # --- test entries -------------------------------------------------------------------------
 
 COMMON_KEYS = ("name", "description", "warn_if", "error_if", "severity", "where", "tags", "meta",
-               "enabled", "compare", "segments")
+               "enabled", "compare", "segments", "tier", "owner")
 
 
 class TestSpec(Spec):
@@ -198,11 +204,14 @@ class TestSpec(Spec):
     where: str | None = None
     tags: list[str] = []
     meta: dict[str, Any] = {}
+    tier: str | None = None             # resolved by the loader: test -> monitor -> ... (sqlmon.config.tiers)
+    owner: str | None = None            # likewise; `meta.owner` is an alias
     enabled: bool = True
     compare: Literal["reference"] | dict[Literal["reference"], Literal["difference", "ratio"]] | None = None
     segments: list[str] | None = None
     location: str = ""
     # set by the loader, not by YAML:
+    preset: str | None = None          # name@version of the preset it came from (sqlmon.config.suites)
     column: str | None = None
     monitor: str = ""
     unique_id: str = ""

@@ -6,6 +6,7 @@ Values are rendered after parsing (like dbt), one string at a time, so line numb
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import jinja2
@@ -67,6 +68,7 @@ def make_context(variables: dict[str, Any], *, secrets: bool = False, dbt: Any =
 
 
 _ENV = environment()
+_WHOLE = re.compile(r"\s*\{\{((?:(?!\}\}|\{\{).)*)\}\}\s*", re.S)     # a value that is one {{ expression }}
 
 
 def render_value(value: Any, context: dict[str, Any], source: str, root: Any = None, path: tuple = ()) -> Any:
@@ -77,6 +79,11 @@ def render_value(value: Any, context: dict[str, Any], source: str, root: Any = N
         if "{{" not in value and "{%" not in value:
             return value
         try:
+            whole = _WHOLE.fullmatch(value)
+            if whole is not None:               # `"{{ params.values }}"` keeps its type: a list stays a list
+                native = _ENV.compile_expression(whole.group(1))(**context)
+                if isinstance(native, (list, dict, int, float, bool)):
+                    return native
             out = _ENV.from_string(value).render(**context)
         except Refusal as err:
             raise ConfigError(err.args[0], location=_where(source, root, path), hint=err.args[1]) from None

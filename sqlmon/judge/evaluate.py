@@ -19,7 +19,8 @@ def base_result(test: TestSpec, status: str, message: str, metric: float | None 
                 details: dict[str, Any] | None = None) -> Result:
     return Result(test.unique_id, test.monitor, test.column, test.test_type, test.name or test.test_type,
                   status, test.severity, metric, _text(test.warn_if), _text(test.error_if), message,
-                  details or {}, tags=list(test.tags), meta=dict(test.meta), location=test.location)
+                  details or {}, tags=list(test.tags), meta=dict(test.meta), location=test.location,
+                  preset=test.preset, tier=test.tier, owner=test.owner)
 
 
 def judge(test: TestSpec, outcome: Outcome) -> Result:

@@ -15,12 +15,13 @@ from xml.etree import ElementTree as ET
 
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.redact import scrub
-from sqlmon.results import RANK, RunResult, clean, unjudged_monitors
+from sqlmon.results import RANK, FailPolicy, RunResult, clean, fail_policy, failing_unjudged, unjudged_monitors
 from sqlmon.version import __version__
 
 # 1.1 adds `errors`: a run refused before any test ran (a configuration mistake, an unreachable
-# warehouse) still replaces the previous run's artifacts, with the reason.
-SCHEMA_VERSION = "1.1"
+# warehouse) still replaces the previous run's artifacts, with the reason. 1.2 adds each result's
+# `tier` and `owner`, and `metadata.fail_on` (which statuses failed the run, untiered and by tier).
+SCHEMA_VERSION = "1.2"
 
 
 def run_results(rr: RunResult) -> dict[str, Any]:
@@ -35,6 +36,7 @@ def run_results(rr: RunResult) -> dict[str, Any]:
             "adapter": rr.adapter,
             "as_of": rr.as_of,
             "queries": len(rr.queries),
+            "fail_on": _fail_on(rr),
         },
         "summary": {**rr.by_status(), "total": len(rr.results), "exit_code": rr.exit_code,
                     "not_judged": sum(1 for r in rr.results if r.status in ("skipped", "error"))},
@@ -43,6 +45,16 @@ def run_results(rr: RunResult) -> dict[str, Any]:
     })
     out["results"] = [r.to_dict() for r in rr.results]      # clean already: not walked twice
     return out
+
+
+def _policy(rr: RunResult) -> FailPolicy:
+    return rr.policy if rr.policy is not None else fail_policy(rr.fail_on, {})
+
+
+def _fail_on(rr: RunResult) -> dict[str, Any]:
+    """The statuses that failed this run: for untiered tests (`--fail-on`), and by tier."""
+    policy = _policy(rr)
+    return {"untiered": sorted(policy.untiered), "tiers": {t: sorted(s) for t, s in policy.tiers.items()}}
 
 
 def junit(rr: RunResult) -> str:
@@ -59,6 +71,12 @@ def junit(rr: RunResult) -> str:
             file, _, line = r.location.rpartition(":")
             where = {"file": file, "line": line} if file and line.isdigit() else {}
             case = ET.SubElement(suite, "testcase", classname=monitor, name=r.unique_id, time=f"{r.timing:.3f}", **where)
+            # testcase properties (as pytest's record_property writes them): CI test reports show them
+            owned = [(k, v) for k, v in (("tier", r.tier), ("owner", _owner(r))) if v]
+            if owned:
+                props = ET.SubElement(case, "properties")
+                for key, value in owned:
+                    ET.SubElement(props, "property", name=key, value=value)
             # thresholds only when set: "warn_if=None" says nothing to the reader
             limits = " ".join(f"{k}={v}" for k, v in (("warn_if", r.warn_if), ("error_if", r.error_if)) if v)
             text = f"metric={_fmt(r.metric)}{' ' + limits if limits else ''}\n{r.message}"
@@ -81,26 +99,38 @@ def summary_md(rr: RunResult) -> str:
              f"target `{rr.target}` · as of {rr.as_of.isoformat()} · " +
              " · ".join(f"{icon[s]} {n} {s}" for s, n in counts.items() if n), ""]
     silent = unjudged_monitors(rr.results)
-    if silent:
-        lines += [f"❌ monitor(s) that judged nothing (every test skipped or errored): {', '.join(silent)}", ""]
+    gating = failing_unjudged(rr.results, _policy(rr))
+    if gating:
+        lines += [f"❌ monitor(s) that judged nothing (every test skipped or errored): {', '.join(gating)}", ""]
+    if set(silent) - set(gating):        # a `low` monitor: said, not failing the run
+        lines += ["⏭️ judged nothing, in a tier that does not fail the run: "
+                  f"{', '.join(m for m in silent if m not in gating)}", ""]
     lines += [f"⚠️ {w}" for w in rr.warnings] + ([""] if rr.warnings else [])
-    problems = sorted((r for r in rr.results if r.status != "pass"), key=lambda r: (RANK[r.status], r.unique_id))
+    # By tier, in the order sqlmon_project.yml declares them (critical first), untiered last; then status.
+    order = {t: i for i, t in enumerate(_policy(rr).tiers)}
+    problems = sorted((r for r in rr.results if r.status != "pass"),
+                      key=lambda r: (r.tier is None, order.get(r.tier, len(order)), r.tier or "", RANK[r.status],
+                                     r.unique_id))
+    tiers = any(r.tier for r in problems)
     owners = any(_owner(r) for r in problems)         # who to call, when the project says so
     if problems:
-        lines += ["| status | test |" + (" owner |" if owners else "") + " metric | threshold | message |",
-                  "|---|---|" + ("---|" if owners else "") + "---|---|---|"]
+        lines += ["| status | test |" + (" tier |" if tiers else "") + (" owner |" if owners else "") +
+                  " metric | threshold | message |",
+                  "|---|---|" + ("---|" if tiers else "") + ("---|" if owners else "") + "---|---|---|"]
         for r in problems:
             thr = " / ".join(t for t in (r.error_if and f"error_if {r.error_if}", r.warn_if and f"warn_if {r.warn_if}") if t)
             msg = (r.message.splitlines()[0] if r.message else "").replace("|", "\\|")
+            tier = f" {r.tier or ''} |" if tiers else ""
             owner = f" {_owner(r)} |" if owners else ""
-            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{owner} {_fmt(r.metric)} | {thr} | {msg} |")
+            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{tier}{owner} {_fmt(r.metric)} | {thr} | "
+                         f"{msg} |")
     else:
         lines.append("All tests passed.")
     return "\n".join(lines) + "\n"
 
 
 def _owner(r: Any) -> str:
-    owner = (r.meta or {}).get("owner")
+    owner = getattr(r, "owner", None) or (r.meta or {}).get("owner")     # a Result made by hand: meta alone
     return str(owner) if owner else ""
 
 

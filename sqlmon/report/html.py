@@ -2,9 +2,10 @@
 
 Per monitor, every test with its status, metric, thresholds and message; a reference-vs-current
 histogram overlay where a result has `details["histogram"]`; the metric's history from the
-history store with thresholds and anomalies marked; filters by status, monitor, tag and text
-(vanilla JS; the URL hash `#status=fail,warn&monitor=churn` presets them, so a link can point at
-the failures). Built from `run_results.json`'s shape, so `sqlmon report` re-renders any run.
+history store with thresholds and anomalies marked; each test's tier and owner; filters by status,
+monitor, tier, tag and text (vanilla JS; the URL hash `#status=fail,warn&tier=critical` presets
+them, so a link can point at the failures). Built from `run_results.json`'s shape, so `sqlmon
+report` re-renders any run.
 """
 from __future__ import annotations
 
@@ -74,6 +75,9 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
     summary = data.get("summary", {})
     totals = " ".join(f'<span class="badge {s}">{summary.get(s, 0)} {s}</span>' for s in RANK if summary.get(s))
     tags = sorted({t for r in results for t in r.get("tags", [])})
+    declared = list((meta.get("fail_on") or {}).get("tiers") or {})     # the project's order: critical first
+    used = {r["tier"] for r in results if r.get("tier")}
+    tiers = [t for t in declared if t in used] + sorted(used - set(declared))
     return (PAGE
             .replace("{{title}}", escape(f"sqlmon report — {meta.get('target', '')} as of {meta.get('as_of', '')}"))
             .replace("{{heading}}", escape(f"as of {meta.get('as_of', '?')} · target {meta.get('target', '?')} "
@@ -83,6 +87,7 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
             .replace("{{note}}", f'<p class="note">{escape(note)}</p>' if note else "")
             .replace("{{monitor_options}}", "".join(f'<option value="{escape(m)}">{escape(m)}</option>' for m in sorted(monitors)))
             .replace("{{tag_options}}", "".join(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tags))
+            .replace("{{tier_options}}", "".join(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tiers))
             .replace("{{sections}}", "".join(sections) or '<p class="note">No results.</p>'))
 
 
@@ -128,12 +133,15 @@ def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set, captio
     # Open what deserves a look: a problem now, a drift overlay, or trouble in the plotted history.
     troubled = any(p.as_of in anomalies or p.status in FLAGGED for p in points)
     opened = " open" if charts and (status != "pass" or hist or troubled) else ""
-    inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{location}</p>' if location else "") +
+    owner = escape(str(r.get("owner") or (r.get("meta") or {}).get("owner") or ""))
+    tier = escape(r.get("tier") or "")
+    about = " · ".join(x for x in (f"tier {tier}" if tier else "", f"owner {owner}" if owner else "", location) if x)
+    inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{about}</p>' if about else "") +
              ("".join(charts) if charts else ""))
     return (f'<details class="test" data-status="{status}" data-monitor="{escape(r["monitor"])}" '
-            f'data-tags="{escape(tags)}" data-id="{escape(uid)}"{opened}>'
+            f'data-tags="{escape(tags)}" data-tier="{tier}" data-id="{escape(uid)}"{opened}>'
             f'<summary><span class="badge {status}">{status}</span><code>{escape(uid.split(".", 1)[-1])}</code>'
-            f'<span class="type">{escape(r.get("test_type", ""))}</span>'
+            f'<span class="type">{escape(r.get("test_type", ""))}{f" · {tier}" if tier else ""}</span>'
             f'<span class="metric">{_fmt(r.get("metric"))}</span><span class="thr">{thresholds}</span>'
             f'{"<span class=charts-flag>charts</span>" if charts else ""}</summary>{inner}</details>')
 

@@ -63,6 +63,12 @@ def new_failures(rr: "RunResult", history: "HistoryReader | None") -> tuple[list
     return [r for r in failing if before.get(r.unique_id) not in FAILING], None
 
 
+def _about(r: "Result") -> str:
+    """` (critical, owner ml-team)`: how much it matters and who to call, when the project says."""
+    parts = [p for p in (r.tier, r.owner and f"owner {r.owner}") if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def message(rr: "RunResult", failures: list["Result"]) -> dict[str, Any]:
     """The Slack-compatible payload: a headline plus one section per monitor."""
     project = rr.project.spec.name if rr.project is not None else "sqlmon"
@@ -74,7 +80,7 @@ def message(rr: "RunResult", failures: list["Result"]) -> dict[str, Any]:
         by_monitor.setdefault(r.monitor, []).append(r)
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{head}*"}}]
     for monitor, results in by_monitor.items():
-        lines = [f"• `{r.unique_id}` *{r.status}* — metric {_fmt(r.metric)}"
+        lines = [f"• `{r.unique_id}` *{r.status}*{_about(r)} — metric {_fmt(r.metric)}"
                  f"{' (error_if ' + r.error_if + ')' if r.error_if else ''}: {_first(r.message)}"
                  for r in results[:MAX_LINES]]
         if len(results) > MAX_LINES:

@@ -1,8 +1,8 @@
 """The page shell of report.html: inline CSS and a little vanilla JS for the filters.
 
 Kept apart from report.py so the Python stays readable. `{{...}}` slots are filled by report.py
-with escaped text. The script reads presets from the URL hash (`#status=fail,warn&monitor=m&tag=t
-&q=text`), hides what does not match, and sets `<body data-ready="1">` when it has run, which
+with escaped text. The script reads presets from the URL hash (`#status=fail,warn&monitor=m&tier=x
+&tag=t&q=text`), hides what does not match, and sets `<body data-ready="1">` when it has run, which
 the headless-browser test checks.
 """
 
@@ -63,6 +63,7 @@ PAGE = """<!DOCTYPE html>
   <label><input type="checkbox" name="status" value="skipped" checked> skipped</label>
   <label><input type="checkbox" name="status" value="pass" checked> pass</label>
   <label>monitor <select id="f-monitor"><option value="">all</option>{{monitor_options}}</select></label>
+  <label>tier <select id="f-tier"><option value="">all</option>{{tier_options}}</select></label>
   <label>tag <select id="f-tag"><option value="">all</option>{{tag_options}}</select></label>
   <input type="search" id="f-text" placeholder="filter tests…">
   <button type="button" id="f-open">expand all</button>
@@ -80,6 +81,7 @@ PAGE = """<!DOCTYPE html>
   var boxes = Array.prototype.slice.call(document.querySelectorAll("input[name=status]"));
   var monitor = document.getElementById("f-monitor");
   var tag = document.getElementById("f-tag");
+  var tier = document.getElementById("f-tier");
   var text = document.getElementById("f-text");
 
   function preset() {
@@ -90,6 +92,7 @@ PAGE = """<!DOCTYPE html>
     }
     if (params.has("monitor")) { monitor.value = params.get("monitor"); }
     if (params.has("tag")) { tag.value = params.get("tag"); }
+    if (params.has("tier")) { tier.value = params.get("tier"); }
     if (params.has("q")) { text.value = params.get("q"); }
   }
 
@@ -102,6 +105,7 @@ PAGE = """<!DOCTYPE html>
       var ok = statuses.indexOf(t.getAttribute("data-status")) >= 0 &&
                (!monitor.value || t.getAttribute("data-monitor") === monitor.value) &&
                (!tag.value || tags.indexOf(tag.value) >= 0) &&
+               (!tier.value || t.getAttribute("data-tier") === tier.value) &&
                (!q || t.getAttribute("data-id").toLowerCase().indexOf(q) >= 0);
       t.hidden = !ok;
       if (ok) { shown += 1; }
@@ -111,7 +115,7 @@ PAGE = """<!DOCTYPE html>
   }
 
   boxes.forEach(function (b) { b.addEventListener("change", apply); });
-  [monitor, tag].forEach(function (el) { el.addEventListener("change", apply); });
+  [monitor, tier, tag].forEach(function (el) { el.addEventListener("change", apply); });
   text.addEventListener("input", apply);
   document.getElementById("f-open").addEventListener("click", function (ev) {
     var open = ev.target.textContent === "expand all";
