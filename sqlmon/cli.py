@@ -206,7 +206,7 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
                                as_of=as_of, vars=_vars(vars_text), dialect=dialect, target_path=target_path)
     errors = 0
     for c in compiled:
-        click.secho(f"-- {c.test}", fg="cyan")
+        click.secho(f"-- {c.test}" + (f"  (preset {c.preset})" if c.preset else ""), fg="cyan")
         if c.error:
             errors += 1
             click.secho(f"-- error: {scrub(c.error)}", fg="red")

@@ -100,6 +100,7 @@ class Compiled:
     test: str
     sql: list[str]
     error: str | None = None
+    preset: str | None = None      # name@version of the preset the test came from
 
 
 def clean(value: Any) -> Any:

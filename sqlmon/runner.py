@@ -238,7 +238,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     compiled = []
     for p in prepared:
         if p.error is not None:
-            compiled.append(Compiled(p.test.unique_id, [], p.error.message))
+            compiled.append(Compiled(p.test.unique_id, [], p.error.message, p.test.preset))
             continue
         samples = None
         if p.ctx.samples is not None:     # the columns this test samples, not the suite's
@@ -248,7 +248,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
         except StopIteration:
             requests = []
         except Exception as err:  # noqa: BLE001 - reported per test, like `run`
-            compiled.append(Compiled(p.test.unique_id, [], str(err)))
+            compiled.append(Compiled(p.test.unique_id, [], str(err), p.test.preset))
             continue
         queries = plan(list(requests), fuse=False)
         sqls = [generate(q.select, out_dialect, pretty=True) for q in queries]
@@ -256,7 +256,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
             names = sorted({n for q in queries for n in samples.read_by(q.select)})
             sqls[:0] = [f"CREATE TEMP TABLE {n} AS\n" + generate(samples.definition(n), out_dialect, pretty=True)
                         for n in names]
-        compiled.append(Compiled(p.test.unique_id, sqls))
+        compiled.append(Compiled(p.test.unique_id, sqls, preset=p.test.preset))
     if write:
         base = project.target_dir / "compiled"
         for c in compiled:

@@ -67,7 +67,8 @@ AS_OF = datetime.now(timezone.utc).replace(microsecond=0).isoformat()     # one 
 
 def _compiled(p: Proj) -> dict[str, str]:
     out = p.cli("compile", "--as-of", AS_OF).output
-    return {block.split("\n", 1)[0].strip(): block.split("\n", 1)[1] for block in out.split("-- ")[1:]}
+    blocks = [b for b in out.split("\n-- ") if b.strip()]
+    return {b.removeprefix("-- ").split("\n", 1)[0].split()[0]: b.split("\n", 1)[1] for b in blocks}
 
 
 def test_a_preset_with_overrides_is_the_hand_written_suite(tmp_path):
@@ -76,6 +77,7 @@ def test_a_preset_with_overrides_is_the_hand_written_suite(tmp_path):
     assert all("(preset binary_classifier@1)" in line for line in ids if line)
     assert sorted(line.split()[0] for line in ids if line) == sorted(hand.cli("ls").output.split())
     assert _compiled(preset) == _compiled(hand)
+    assert "-- churn_suite._.roc_auc  (preset binary_classifier@1)" in preset.cli("compile", "--as-of", AS_OF).output
     ran = [p.cli("run", "--as-of", AS_OF) for p in (preset, hand)]
     assert ran[0].exit_code == ran[1].exit_code, (ran[0].output, ran[1].output)
     results = [{r["unique_id"]: (r["status"], r["metric"]) for r in json.loads(
