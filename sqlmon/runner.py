@@ -74,6 +74,13 @@ def load(project_dir: Path | str | None = None, *, target: str | None = None, pr
     return project, project.test_types
 
 
+def _pinned(as_of: datetime, given: Any, project: Project) -> datetime:
+    """`as_of:` of sqlmon_project.yml when --as-of was not given."""
+    if given is None and project.spec.as_of is not None:
+        return parse_instant(project.spec.as_of, project.locations.get("as_of", "as_of"))
+    return as_of
+
+
 def parse_as_of(as_of: str | datetime | None) -> datetime:
     if as_of is None:
         return datetime.now(timezone.utc)
@@ -141,6 +148,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         as_of = parse_as_of(o.as_of)
         project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars,
                           target_path=o.target_path)
+        as_of = _pinned(as_of, o.as_of, project)
         policy = fail_policy(o.fail_on, fail_on_by_tier(project.spec))     # its tiers: declared ones only
         targets, notify_warnings = parse_targets(o.notify)
         adapter = make_adapter(project.target)
@@ -225,6 +233,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     if dialect is not None:
         check_dialect(dialect, None, "--dialect")
     project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars, target_path=target_path)
+    as_of_dt = _pinned(as_of_dt, as_of, project)
     adapter = make_adapter(project.target)
     adapter.connect()
     out_dialect = dialect or adapter.dialect

@@ -4,7 +4,8 @@ small churn-scoring setup in DuckDB.
 `main.churn_scores` holds 30 days of batch scores up to the moment of `init`; `main.churn_training`
 is the training snapshot used as the reference; `main.customers` is a parent table for the
 relationships test. Generated in SQL with a fixed seed, so every scaffold has the same data
-relative to its creation time.
+relative to its creation time; the project is pinned to that instant (`as_of:`), so the demo's
+answers do not change with the day it runs.
 """
 from __future__ import annotations
 
@@ -82,7 +83,14 @@ def scaffold_project(dest: Path, *, sample: bool = True) -> Path:
     project_file = dest / "sqlmon_project.yml"
     project_file.write_text(project_file.read_text().replace("name: demo", f"name: {_ident(dest.name)}"))
     if sample:
-        create_sample_warehouse(dest / "warehouse.duckdb")
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        create_sample_warehouse(dest / "warehouse.duckdb", now)
+        # The sample's data ends now and does not move: runs judge it as of this instant, so the
+        # demo gives the same answers next week (live data has no `as_of:`).
+        with project_file.open("a") as f:
+            f.write("\n# The sample warehouse's data ends at this instant (stamped by `sqlmon init`); runs judge it\n"
+                    "# as of then, whatever the day. Remove this line when the project monitors live data.\n"
+                    f"as_of: \"{now.isoformat()}\"\n")
     return dest
 
 

@@ -130,6 +130,47 @@ def test_init_and_run_sample(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "not empty" in res.output
 
 
+def test_the_demo_stays_green_a_week_after_init(tmp_path, monkeypatch):
+    """`sqlmon init` a week ago, `sqlmon run` today: the demo is pinned to the instant its data
+    was stamped (`as_of:`), so it passes on any day; without the pin the same run fails its gates."""
+    from datetime import datetime, timedelta, timezone
+
+    import sqlmon.scaffold
+
+    week_ago = datetime.now(timezone.utc) - timedelta(days=7)
+
+    class LastWeek(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return week_ago if tz is not None else week_ago.replace(tzinfo=None)
+
+    monkeypatch.setattr(sqlmon.scaffold, "datetime", LastWeek)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "demo"]).exit_code == 0
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path / "demo")
+    project_file = tmp_path / "demo" / "sqlmon_project.yml"
+    assert f'as_of: "{week_ago.replace(microsecond=0).isoformat()}"' in project_file.read_text()
+    res = runner.invoke(main, ["run"])
+    assert res.exit_code == 0 and "FAIL=0 ERROR=0 SKIP=0" in res.output, res.output
+    project_file.write_text("\n".join(l for l in project_file.read_text().splitlines() if not l.startswith("as_of:")))
+    res = runner.invoke(main, ["run"])
+    assert res.exit_code == 1, res.output                     # live clock: a week-old warehouse fails its gates
+
+
+def test_a_pinned_as_of_is_checked_when_the_project_loads(proj):
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nas_of: yesterday-ish\n")
+    proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, timestamp: ts, current: {last: 1 day},"
+                  " tests: [row_count]}]\n")
+    res = proj.cli("run")
+    assert res.exit_code == 2 and "sqlmon_project.yml:3 (as_of)" in res.output, res.output
+    (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nas_of: 2024-01-10\n")
+    assert proj.cli("run").exit_code == 0
+    assert json.loads((proj.root / "target" / "run_results.json").read_text())["metadata"]["as_of"].startswith("2024-01-10")
+    assert proj.cli("run", "--as-of", "2030-01-01").exit_code == 1           # --as-of wins: nothing that late
+
+
 def test_vars_override(proj):
     (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nvars: {min_rows: 1}\n")
     proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [{row_count: {error_if: \"< {{ var('min_rows') }}\"}}]}]\n")

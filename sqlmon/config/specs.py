@@ -178,6 +178,16 @@ class ProjectSpec(Spec):
     tiers: dict[str, dict[str, Any] | None] = {}    # name -> policy, checked by sqlmon.config.tiers
     default_tier: str | None = None
     preset_paths: list[str] = ["presets"]
+    # The instant runs judge when --as-of is not given: data that does not move (a demo, a replay
+    # of an incident). Checked now, like every instant.
+    as_of: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _instant(cls, v: Any) -> Any:
+        if v is not None:
+            _checked(parse_instant)(str(v))
+        return None if v is None else str(v)
 
     @field_validator("history", mode="before")
     @classmethod
