@@ -159,13 +159,13 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
                                    rule.select.model_dump(exclude_defaults=True).items()) or "every column"
                 click.echo(f"  columns ({chosen}): {', '.join(_entry_name(e) for e in rule.tests)}")
         return
-    if any(m.spec.preset is not None for m in project.monitors):     # presets choose columns by kind
+    if project.templates or any(m.spec.preset is not None for m in project.monitors):   # needs the catalog
         from sqlmon.adapters import make_adapter
-        from sqlmon.prepare import with_presets
+        from sqlmon.prepare import expanded
         adapter = make_adapter(project.target)
         adapter.connect()
         try:
-            project = with_presets(project, adapter)
+            project = expanded(project, adapter)
         finally:
             adapter.close()
         for line in project.warnings:

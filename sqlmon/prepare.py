@@ -15,7 +15,8 @@ from sqlglot import exp
 from sqlmon.adapters import adapter_class
 from sqlmon.adapters.base import Adapter
 from sqlmon.columns import DATE, ColumnInfo
-from sqlmon.config.project import Monitor, Project, owned
+from sqlmon.config.fanout import instantiate, matching
+from sqlmon.config.project import Monitor, Project, build_monitor, owned, settle
 from sqlmon.config.specs import TestSpec
 from sqlmon.config.suites import expand
 from sqlmon.config.windows import Window, resolve_windows
@@ -74,6 +75,23 @@ def check_project(project: Project) -> None:
                 value = getattr(test.params, key, None)
                 if isinstance(value, str):
                     _SQL_PARSERS[kind](value, dialect, test.locations.get(key, test.location))
+
+
+def expanded(project: Project, adapter: Adapter) -> Project:
+    """The project once connected: fan-out monitors over the catalog, then every preset."""
+    return with_presets(with_fanout(project, adapter), adapter)
+
+
+def with_fanout(project: Project, adapter: Adapter) -> Project:
+    """Fan-out monitors whose `relation: {match: ...}` is a pattern over the warehouse's catalog,
+    one monitor per relation it matches (sqlmon.config.fanout)."""
+    if not project.templates:
+        return project
+    catalog = adapter.relations()
+    made = [m for t in project.templates for m in instantiate(t, matching(t, catalog), project.context, project.spec,
+                                                              project.test_types, build_monitor)]
+    monitors = settle([*project.monitors, *made], project.spec, project.manifest, project.presets)
+    return replace(project, monitors=monitors, templates=[])
 
 
 def with_presets(project: Project, adapter: Adapter) -> Project:

@@ -26,7 +26,7 @@ from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.execute import execute
 from sqlmon.history import open_history
 from sqlmon.plan import plan
-from sqlmon.prepare import Prepared, check_project, prepare_monitor, with_presets
+from sqlmon.prepare import Prepared, check_project, expanded, prepare_monitor
 from sqlmon.render import Macros
 from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
@@ -157,7 +157,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         store = open_history(project, adapter, write=o.history)
         try:
             adapter.connect()
-            project = with_presets(project, adapter)
+            project = expanded(project, adapter)
             macros = _macros(project, adapter.name, adapter.dialect)
             prepared = _prepare(project, adapter, macros, o.select, o.exclude, as_of, store, session)
             ex = execute(prepared, adapter, GATES, fuse=o.fuse, fuse_windows=o.fuse_windows, threads=o.threads,
@@ -239,7 +239,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     out_dialect = dialect or adapter.dialect
     macro_adapter = dialect or adapter.name
     try:
-        project = with_presets(project, adapter)
+        project = expanded(project, adapter)
         macros = _macros(project, macro_adapter, out_dialect)
         prepared = _prepare(project, adapter, macros, select, exclude, as_of_dt)
     finally:

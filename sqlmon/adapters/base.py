@@ -137,6 +137,15 @@ class Adapter:
         `keeps_samples`)."""
         raise NotImplementedError
 
+    def relations(self) -> list[tuple[str | None, str]]:
+        """(schema, name) of the tables and views of the connected database, for fan-out monitors
+        over a pattern (sqlmon.config.fanout). The SQL standard's catalog views, which DuckDB and
+        PostgreSQL share; engines without them override."""
+        return [(str(s), str(n)) for s, n in self.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() "
+            "AND table_schema NOT IN ('information_schema', 'pg_catalog') ORDER BY 1, 2")]
+
     def relation_signal(self, table: exp.Table) -> str | None:
         """A cheap change signal for a relation (file size/time, table statistics), never a
         counting scan; None when the engine offers none. Cached reference profiles are reused

@@ -154,6 +154,11 @@ class SparkAdapter(Adapter):
         return [tuple(c(v) if c and v is not None else v for c, v in zip(converters, r, strict=True))
                 for r in rows]
 
+    def relations(self) -> list[tuple[str | None, str]]:
+        """Spark has no information_schema: `SHOW TABLES` of the current database (temporary
+        views, such as the profile's `parquet:` relations, have no schema)."""
+        return [(str(ns) if ns else None, str(name)) for ns, name, *_ in self.execute("SHOW TABLES")]
+
     def describe(self) -> str:
         version = self.spark.version if self.spark is not None else "?"
         location = _shown(_SESSION_ORIGIN or self.target.get("remote") or self.target.get("master", "local[*]"))

@@ -19,6 +19,8 @@ from sqlmon.config.dbt import (
     jinja_target,
 )
 from sqlmon.config.dbt_monitors import monitors_in_models
+from sqlmon.config.fanout import Template, instantiate, is_template, listed
+from sqlmon.config.fanout import check as check_template
 from sqlmon.config.manifest import Manifest
 from sqlmon.config.presets import load_presets
 from sqlmon.config.presets import refs as preset_refs
@@ -75,6 +77,7 @@ class Project:
     warnings: list[str] = field(default_factory=list)               # said with the run, not refused
     presets: dict[str, Any] = field(default_factory=dict)           # name -> Preset (sqlmon.config.presets)
     context: dict[str, Any] = field(default_factory=dict)           # what YAML values render with
+    templates: list[Any] = field(default_factory=list)              # fan-out monitors over a catalog pattern
 
     @property
     def target_dir(self) -> Path:
@@ -149,29 +152,41 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     check_defaults(spec.defaults, types, source, raw, ("defaults",))
     check_project_tiers(spec, raw, source)
     monitors = []
+    templates: list[Template] = []
     for path in _monitor_files(root, spec):
-        monitors.extend(load_monitor_file(path, root, spec, context, types))
+        found, waiting = load_monitors(path, root, spec, context, types)
+        monitors.extend(found)
+        templates.extend(waiting)
     if manifest is not None:
         monitors.extend(_in_models(manifest, dbt, spec, context, types, root))
-        monitors = [replace(m, node=manifest.resolved.get(m.spec.relation)) for m in monitors]
-    for m in monitors:
-        check_monitor(m, spec)             # its own tier and owner, read by its tests or not
-    monitors = [owned(m, manifest) for m in monitors]
-    _check_unique_names(monitors)
     presets = load_presets(root, spec.preset_paths, types)
-    for m in monitors:                     # unknown presets and parameters: refused now, not once connected
-        if m.spec.preset is not None:
-            preset_refs(m.spec.preset, presets, m.source, m.raw, m.base, m.spec.model)
+    monitors = settle(monitors, spec, manifest, presets)
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
     return Project(root, spec, profile_name, chosen.name, chosen.config, monitors, macro_dirs, variables,
                    f"{source}:{line}" if line else source, types, chosen.locations | {"": chosen.location},
                    key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja,
                    [f"{dbt.location}: no dbt manifest at {dbt.manifest}, so monitors in the models' YAML "
                     "(meta: sqlmon:) are not read; run `dbt parse` (or `dbt build`) first"]
-                   if dbt is not None and not dbt.manifest.exists() else [], presets, context)
+                   if dbt is not None and not dbt.manifest.exists() else [], presets, context, templates)
 
 
 # --- monitors ------------------------------------------------------------------------------
+
+def settle(monitors: list[Monitor], spec: ProjectSpec, manifest: Manifest | None,
+           presets: dict[str, Any]) -> list[Monitor]:
+    """What every loaded monitor goes through, when the project loads or a fan-out expands once
+    connected: the dbt node it guards, its tier and owner, unique names, known presets."""
+    if manifest is not None:
+        monitors = [replace(m, node=manifest.resolved.get(m.spec.relation)) for m in monitors]
+    for m in monitors:
+        check_monitor(m, spec)             # its own tier and owner, read by its tests or not
+    monitors = [owned(m, manifest) for m in monitors]
+    _check_unique_names(monitors)
+    for m in monitors:                     # unknown presets and parameters: refused now, not once connected
+        if m.spec.preset is not None:
+            preset_refs(m.spec.preset, presets, m.source, m.raw, m.base, m.spec.model)
+    return monitors
+
 
 def owned(monitor: Monitor, manifest: Manifest | None) -> Monitor:
     """A test with no owner in sqlmon's files (`build_test`: the test, the monitor's defaults, the
@@ -212,13 +227,39 @@ def _monitor_files(root: Path, spec: ProjectSpec) -> list[Path]:
 def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dict[str, Any],
                       test_types: dict[str, Any]) -> list[Monitor]:
     source = os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
+    return load_monitors(path, root, project, context, test_types)[0]
+
+
+def load_monitors(path: Path, root: Path, project: ProjectSpec, context: dict[str, Any],
+                  test_types: dict[str, Any]) -> tuple[list[Monitor], list[Template]]:
+    """A monitor file's monitors, and its fan-out monitors over a catalog pattern, which wait for
+    the warehouse (sqlmon.config.fanout; an `in:` list is expanded here)."""
+    source = os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
     raw = load_yaml(path, source)
     if raw is None:
-        return []
-    raw = render_value(raw, context, source, raw)
-    parsed = validate(MonitorFile, raw, source)
-    return [build_monitor(mon, source, raw, ("monitors", i), project, test_types, _relative(path, root))
-            for i, mon in enumerate(parsed.monitors)]
+        return [], []
+    entries = raw.get("monitors") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        validate(MonitorFile, render_value(raw, context, source, raw), source)     # its own error, or none
+        return [], []
+    validate(MonitorFile, {k: v for k, v in raw.items() if k != "monitors"}, source, raw)   # version, stray keys
+    file = _relative(path, root)
+    monitors: list[Monitor] = []
+    waiting: list[Template] = []
+    for i, entry in enumerate(entries):
+        base = ("monitors", i)
+        if is_template(entry):             # rendered per item: `{{ item.name }}` needs the item
+            t = Template(entry, source, raw, base, file)
+            check_template(t)
+            items = listed(t)
+            if items is None:
+                waiting.append(t)
+            else:
+                monitors.extend(instantiate(t, items, context, project, test_types, build_monitor))
+            continue
+        mon = validate(MonitorSpec, render_value(entry, context, source, raw, base), source, raw, base)
+        monitors.append(build_monitor(mon, source, raw, base, project, test_types, file))
+    return monitors, waiting
 
 
 def build_monitor(mon: MonitorSpec, source: str, raw: Any, base: tuple, project: ProjectSpec,
