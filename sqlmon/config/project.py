@@ -226,7 +226,7 @@ def _monitor_files(root: Path, spec: ProjectSpec) -> list[Path]:
 
 def load_monitor_file(path: Path, root: Path, project: ProjectSpec, context: dict[str, Any],
                       test_types: dict[str, Any]) -> list[Monitor]:
-    source = os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
+    """The monitors of one file that need no warehouse (see load_monitors)."""
     return load_monitors(path, root, project, context, test_types)[0]
 
 
