@@ -454,3 +454,50 @@ def test_dbt_generic_tests_are_sqlmon_test_types(shop):
     assert res.exit_code == 2 and "monitors.yml:7" in res.output, res.output
     assert "uses what sqlmon's macros do not have: adapter, config, dbt_utils" in res.output, res.output
     assert "generic_tests.sql" in res.output and "Traceback" not in res.output
+
+
+DATA_TESTS = """\
+version: 2
+models:
+  - name: stg_flights
+    columns:
+      - name: id
+        data_tests:
+          - not_null
+          - unique
+          - accepted_values:
+              arguments: {values: [1, 2], quote: false}
+          - relationships:
+              arguments: {to: "ref('lookup')", field: code}
+              config: {severity: warn}
+          - is_positive:
+              config: {where: "id > 0"}
+          - dbt_utils.not_empty_string
+      - name: delay
+        data_tests:
+          - not_null:
+              config: {warn_if: "> 10"}
+"""
+
+
+def test_dbt_data_tests_imported_on_request(shop):
+    """`dbt: {import_tests: true}`: the models' data_tests run as sqlmon tests with history, each
+    at its schema.yml line; what sqlmon cannot honour is named, not dropped in silence."""
+    shop.write("macros/generic_tests.sql", GENERIC_TESTS)
+    shop.write("models/staging/tests.yml", DATA_TESTS)
+    dbt(shop.root, "parse")
+    shop.monitors("version: 1\nmonitors: []\n")
+    assert "stg_flights" not in shop.cli("ls").output                      # opt-in
+    (shop.root / "sqlmon_project.yml").write_text("name: shop_monitoring\ndbt: {import_tests: true}\n")
+    res = shop.run()
+    got = {r["unique_id"]: r for r in json.loads((shop.root / "target" / "sqlmon" / "run_results.json").read_text())["results"]}
+    assert set(got) == {"stg_flights.id.not_null", "stg_flights.id.unique", "stg_flights.id.accepted_values",
+                        "stg_flights.id.relationships", "stg_flights.id.is_positive"}, res.output
+    assert got["stg_flights.id.relationships"]["severity"] == "warn"
+    assert got["stg_flights.id.relationships"]["status"] == "pass"            # id 1 is a lookup code
+    assert got["stg_flights.id.accepted_values"]["status"] == "pass"
+    assert got["stg_flights.id.not_null"]["location"].endswith("models/staging/tests.yml:7")
+    assert got["stg_flights.id.is_positive"]["location"].endswith("models/staging/tests.yml:14")
+    assert "dbt test dbt_utils.not_empty_string on stg_flights is not imported" in res.output
+    assert "dbt test not_null on stg_flights is not imported: its config warn_if" in res.output
+    assert res.exit_code == 0, res.output

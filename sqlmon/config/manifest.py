@@ -92,6 +92,11 @@ class Manifest:
             out.append(self._pick_version(f"ref('{n.get('name')}')", self._named(str(n.get("name")), package), None))
         return out
 
+    def tests_of(self, package: str) -> list[dict[str, Any]]:
+        """The generic data tests of `package` attached to a node (dbt's `data_tests:`)."""
+        return [n for n in self.load()["nodes"].values() if n.get("resource_type") == "test"
+                and n.get("package_name") == package and n.get("test_metadata") and n.get("attached_node")]
+
     def relation_of(self, node: dict[str, Any]) -> str:
         return self._relation(f"{node.get('resource_type')} '{node.get('name')}'", node)
 

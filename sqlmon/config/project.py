@@ -19,13 +19,23 @@ from sqlmon.config.dbt import (
     jinja_target,
 )
 from sqlmon.config.dbt_monitors import monitors_in_models
+from sqlmon.config.dbt_tests import import_tests
 from sqlmon.config.fanout import Template, instantiate, is_template, listed
 from sqlmon.config.fanout import check as check_template
 from sqlmon.config.manifest import Manifest
 from sqlmon.config.presets import load_presets
 from sqlmon.config.presets import refs as preset_refs
 from sqlmon.config.profiles import load_target
-from sqlmon.config.specs import COMMON_KEYS, MonitorFile, MonitorSpec, ProjectSpec, TestSpec, split_entry, validate
+from sqlmon.config.specs import (
+    COMMON_KEYS,
+    DbtSpec,
+    MonitorFile,
+    MonitorSpec,
+    ProjectSpec,
+    TestSpec,
+    split_entry,
+    validate,
+)
 from sqlmon.config.thresholds import parse_threshold
 from sqlmon.config.tiers import check_monitor, check_project_tiers
 from sqlmon.config.tiers import resolve as resolve_tier_and_owner
@@ -157,8 +167,11 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
         found, waiting = load_monitors(path, root, spec, context, types)
         monitors.extend(found)
         templates.extend(waiting)
+    notes: list[str] = []
     if manifest is not None:
         monitors.extend(_in_models(manifest, dbt, spec, context, types, root))
+        if isinstance(spec.dbt, DbtSpec) and spec.dbt.import_tests and dbt.manifest.exists():
+            monitors = import_tests(manifest, dbt, spec, types, monitors, root, build_monitor, build_test, notes)
     presets = load_presets(root, spec.preset_paths, types)
     monitors = settle(monitors, spec, manifest, presets)
     line = locate(raw, ("history",)) if isinstance(raw, dict) and "history" in raw else None
@@ -167,7 +180,7 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
                    key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja,
                    [f"{dbt.location}: no dbt manifest at {dbt.manifest}, so monitors in the models' YAML "
                     "(meta: sqlmon:) are not read; run `dbt parse` (or `dbt build`) first"]
-                   if dbt is not None and not dbt.manifest.exists() else [], presets, context, templates)
+                   if dbt is not None and not dbt.manifest.exists() else notes, presets, context, templates)
 
 
 # --- monitors ------------------------------------------------------------------------------

@@ -160,6 +160,7 @@ class DbtSpec(Spec):
 
     project_dir: str | None = None        # relative to the sqlmon project
     manifest: str | None = None           # relative to the dbt project; default <target-path>/manifest.json
+    import_tests: bool = False            # dbt's data_tests: on the models become sqlmon tests
 
 
 class ProjectSpec(Spec):
