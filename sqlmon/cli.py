@@ -269,6 +269,58 @@ def schema(output: str | None) -> None:
         click.echo(text)
 
 
+@main.command(name="generate")
+@click.argument("relation")
+@_options(_COMMON)
+@click.option("--preset", default=None, help="The preset (default: chosen from the model options, else feature_table).")
+@click.option("--timestamp", default=None, metavar="COLUMN", help="The time column: windows and daily volumes.")
+@click.option("--score", default=None, metavar="COLUMN", help="The model's score (a binary classifier).")
+@click.option("--label", default=None, metavar="COLUMN", help="The model's label.")
+@click.option("--prediction", default=None, metavar="COLUMN", help="The model's prediction.")
+@click.option("--task", type=click.Choice(["binary_classification", "multiclass_classification", "regression"]),
+              default=None, help="The model's task (default: from --score / --prediction).")
+@click.option("--reference-last", default=None, metavar="SPAN", help="Profile the SPAN before --as-of, e.g. '30 days'.")
+@click.option("--reference-between", nargs=2, default=None, metavar="START END", help="Profile [START, END).")
+@click.option("--name", default=None, help="The monitor's name (default: the relation's).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option("--as-of", default=None,
+              help="The instant --reference-last ends at (default: the project's as_of, else now).")
+@_guard
+def generate_(relation: str, project_dir: str | None, profiles_dir: str | None, target: str | None,
+              vars_text: str | None, preset: str | None, timestamp: str | None, score: str | None, label: str | None,
+              prediction: str | None, task: str | None, reference_last: str | None,
+              reference_between: tuple[str, str] | None, name: str | None, output: str | None, force: bool,
+              as_of: str | None) -> None:
+    """Write a monitor for RELATION from its data: thresholds derived from a profile of its
+    reference window, taken in the warehouse (README "Monitors written from the data")."""
+    from sqlmon.adapters import make_adapter
+    from sqlmon.errors import ConfigError
+    from sqlmon.generate import Ask, generate_monitor, resolve_as_of, write_monitor_file
+    from sqlmon.runner import load
+
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    out = Path(output) if output else None
+    if out is not None and out.exists() and not force:       # refused before any query
+        raise ConfigError(f"{out} already exists", hint="pass --force to replace it, or write elsewhere with -o")
+    ask = Ask(relation, resolve_as_of(as_of, project), preset, timestamp, score, label, prediction, task,
+              reference_last, reference_between or None, name)
+    adapter = make_adapter(project.target)
+    adapter.connect()
+    try:
+        made = generate_monitor(project, adapter, ask, out)
+    finally:
+        adapter.close()
+    if out is not None:
+        made.notes.extend(write_monitor_file(project, out, made.text, force))
+        click.echo(f"Wrote monitor '{made.name}' ({made.tests} tests besides its preset's) to {out}")
+    else:
+        click.echo(made.text, nl=False)
+    for note in made.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
+
+
 # --- the history: backfill, baseline, report ----------------------------------------------------
 
 @main.command()
