@@ -89,7 +89,9 @@ def init(name: str, no_sample: bool) -> None:
     from sqlmon.scaffold import scaffold_project
 
     dest = scaffold_project(Path(name), sample=not no_sample)
-    click.echo(f"Created project '{dest.name}' in {dest.resolve()}\nNext: cd {name} && sqlmon run")
+    click.echo(f"Created project '{dest.name}' in {dest.resolve()}")
+    click.echo(f"Next: fill in the warehouse in {name}/profiles.yml, then cd {name} && sqlmon debug"
+               if no_sample else f"Next: cd {name} && sqlmon run")
 
 
 @main.command()

@@ -25,6 +25,7 @@ from sqlmon.judge.evaluate import base_result
 from sqlmon.render import Macros
 from sqlmon.requests import Scope
 from sqlmon.results import Result
+from sqlmon.scaffold import PLACEHOLDER
 from sqlmon.session import Session
 from sqlmon.sql import and_all, check_columns, check_dialect, parse_condition, parse_query, parse_relation, time_filter
 from sqlmon.testtypes.base import TestContext, TestType
@@ -46,6 +47,12 @@ def check_project(project: Project) -> None:
     and relations need the warehouse: they stay the affected test's `error`."""
     target = project.target
     engine = adapter_class(str(target.get("type", "")), project.target_locations.get("type"))
+    for key, value in target.items():          # `init --no-sample`'s placeholder, not yet filled in
+        if isinstance(value, str) and PLACEHOLDER in value:
+            raise ConfigError(f"`{key}:` of target '{project.target_name}' is still the placeholder {value!r}",
+                              location=project.target_locations.get(key, project.target_locations.get("")),
+                              hint="fill it in: for `path:`, your DuckDB file relative to the project; or change "
+                                   "`type:` to postgres/spark with their keys (README \"Profile keys\")")
     problem = engine.profile_problem(target)
     if problem is not None:
         key, what, hint = problem

@@ -74,23 +74,68 @@ def create_sample_warehouse(path: Path, now: datetime | None = None) -> None:
         con.close()
 
 
+# `init --no-sample`: a blank project that loads; its profile holds a placeholder (PLACEHOLDER)
+# that every command refuses, naming the key to fill in (sqlmon.prepare.check_project).
+PLACEHOLDER = "FILL_IN"
+_BLANK = {
+    "sqlmon_project.yml": """\
+# sqlmon project: monitors/ holds the tests, macros/ your own SQL macros and test types.
+name: {name}
+profile: {name}
+sql_dialect: duckdb          # the dialect `where:`, `expression:` and custom SQL are written in
+""",
+    "profiles.yml": """\
+# Where the warehouse is (dbt-style: profile -> target -> outputs). Replace FILL_IN: a DuckDB file
+# relative to this folder, or change `type:` to postgres / spark with their keys (README "Profile
+# keys"). Secrets come from the environment: password: "{{{{ env_var('SQLMON_SECRET_PG_PASSWORD') }}}}"
+{name}:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: FILL_IN.duckdb
+""",
+    "monitors/monitors.yml": """\
+version: 1
+monitors: []
+# An example to start from (README "Monitor YAML reference"), or let `sqlmon generate TABLE -o
+# monitors/TABLE.yml` write one from the data:
+#
+#  - name: orders
+#    relation: main.orders
+#    timestamp: created_at
+#    current: {{last: 1 day}}
+#    reference: {{previous: 7 days}}
+#    tests: [row_count, freshness]
+#    columns:
+#      - name: amount
+#        tests: [not_null, {{range: {{min: 0}}}}, drift]
+""",
+    "macros/README.md": "Your macros: `test_<name>` macros are test types; `<adapter>__<name>` overrides a built-in.\n",
+}
+
+
 def scaffold_project(dest: Path, *, sample: bool = True) -> Path:
     """Copy the project template into `dest` (new or empty), name the project after the folder
-    and, with `sample`, create the sample warehouse beside it."""
+    and, with `sample`, create the sample warehouse beside it; without, write a blank project."""
     if dest.exists() and any(dest.iterdir()):
         raise ConfigError(f"folder '{dest}' exists and is not empty", hint="choose a new name or remove it")
+    if not sample:
+        for rel, text in _BLANK.items():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).write_text(text.format(name=_ident(dest.name)))
+        return dest
     shutil.copytree(template_dir(), dest, dirs_exist_ok=True)
     project_file = dest / "sqlmon_project.yml"
     project_file.write_text(project_file.read_text().replace("name: demo", f"name: {_ident(dest.name)}"))
-    if sample:
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        create_sample_warehouse(dest / "warehouse.duckdb", now)
-        # The sample's data ends now and does not move: runs judge it as of this instant, so the
-        # demo gives the same answers next week (live data has no `as_of:`).
-        with project_file.open("a") as f:
-            f.write("\n# The sample warehouse's data ends at this instant (stamped by `sqlmon init`); runs judge it\n"
-                    "# as of then, whatever the day. Remove this line when the project monitors live data.\n"
-                    f"as_of: \"{now.isoformat()}\"\n")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    create_sample_warehouse(dest / "warehouse.duckdb", now)
+    # The sample's data ends now and does not move: runs judge it as of this instant, so the
+    # demo gives the same answers next week (live data has no `as_of:`).
+    with project_file.open("a") as f:
+        f.write("\n# The sample warehouse's data ends at this instant (stamped by `sqlmon init`); runs judge it\n"
+                "# as of then, whatever the day. Remove this line when the project monitors live data.\n"
+                f"as_of: \"{now.isoformat()}\"\n")
     return dest
 
 

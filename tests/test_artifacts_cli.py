@@ -171,6 +171,26 @@ def test_a_pinned_as_of_is_checked_when_the_project_loads(proj):
     assert proj.cli("run", "--as-of", "2030-01-01").exit_code == 1           # --as-of wins: nothing that late
 
 
+def test_init_no_sample_is_a_blank_project_whose_debug_says_what_to_fill_in(tmp_path, monkeypatch):
+    import duckdb
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["init", "blank", "--no-sample"])
+    assert res.exit_code == 0 and "fill in the warehouse in blank/profiles.yml" in res.output, res.output
+    assert not (tmp_path / "blank" / "warehouse.duckdb").exists()
+    assert "churn" not in "".join(p.read_text() for p in (tmp_path / "blank").rglob("*") if p.is_file())
+    monkeypatch.chdir(tmp_path / "blank")
+    for command in ("debug", "ls", "run"):
+        res = runner.invoke(main, [command])
+        assert res.exit_code == 2 and "profiles.yml:9 (blank.outputs.dev.path)" in res.output, res.output
+        assert "still the placeholder 'FILL_IN.duckdb'" in res.output and "Traceback" not in res.output
+    duckdb.connect(str(tmp_path / "blank" / "shop.duckdb")).execute("CREATE TABLE orders AS SELECT 1 AS id").close()
+    profiles = tmp_path / "blank" / "profiles.yml"
+    profiles.write_text(profiles.read_text().replace("FILL_IN.duckdb", "shop.duckdb"))
+    res = runner.invoke(main, ["debug"])
+    assert res.exit_code == 0 and "connection: OK" in res.output and "monitors: 0" in res.output, res.output
+
+
 def test_vars_override(proj):
     (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nvars: {min_rows: 1}\n")
     proj.monitors("version: 1\nmonitors: [{name: ev, relation: main.events, tests: [{row_count: {error_if: \"< {{ var('min_rows') }}\"}}]}]\n")
