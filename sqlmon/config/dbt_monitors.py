@@ -22,7 +22,6 @@ names (`patch_path`), so that every error points at its schema.yml line.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,7 +29,7 @@ from sqlmon.config.dbt import DbtProject
 from sqlmon.config.manifest import Manifest
 from sqlmon.config.specs import ColumnSpec, MonitorSpec, ProjectSpec, validate
 from sqlmon.config.vars import Refusal, render_value
-from sqlmon.config.yamlio import YamlDict, YamlList, load_yaml, location_of
+from sqlmon.config.yamlio import YamlDict, YamlList, load_yaml, location_of, relative_path, shown_path
 from sqlmon.errors import ConfigError
 
 KEY = "sqlmon"
@@ -48,7 +47,7 @@ def monitors_in_models(manifest: Manifest, dbt: DbtProject, spec: ProjectSpec, c
         if own is None and not columns:
             continue
         path, doc, base = _written(node, dbt)
-        source = _shown(path) if path is not None else f"{dbt.root / str(node.get('original_file_path', ''))}"
+        source = shown_path(path) if path is not None else f"{dbt.root / str(node.get('original_file_path', ''))}"
         body, where = (_find(doc, base, ("config", "meta", KEY), ("meta", KEY)) if doc is not None else (None, None))
         body = body if body is not None else _yaml(own or {})
         if not isinstance(body, dict):
@@ -64,7 +63,7 @@ def monitors_in_models(manifest: Manifest, dbt: DbtProject, spec: ProjectSpec, c
         mon = mon.model_copy(update={"columns": [*mon.columns, *extra]})
         own_paths = [(*mon_at, "columns", c) for c in range(len(mon.columns) - len(extra))]
         out.append(build_monitor(mon, source, raw_root, mon_at, spec, test_types,
-                                 _relative(path, root) if path is not None else source, [*own_paths, *paths]))
+                                 relative_path(path, root) if path is not None else source, [*own_paths, *paths]))
     return out
 
 
@@ -117,7 +116,7 @@ def _written(node: dict[str, Any], dbt: DbtProject) -> tuple[Path | None, Any, t
     if not isinstance(patch, str) or "://" not in patch:
         return None, None, None
     path = dbt.root / patch.split("://", 1)[1]
-    doc = load_yaml(path, _shown(path))
+    doc = load_yaml(path, shown_path(path))
     section = {"model": "models", "seed": "seeds", "snapshot": "snapshots"}.get(str(node.get("resource_type")))
     entries = doc.get(section) if isinstance(doc, dict) and section else None
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
@@ -169,11 +168,3 @@ def _yaml(value: Any) -> Any:
         lst.line, lst.item_lines = 0, [0] * len(lst)
         return lst
     return value
-
-
-def _shown(path: Path) -> str:
-    return os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
-
-
-def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

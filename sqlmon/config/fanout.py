@@ -40,10 +40,6 @@ class Template:
     file: str                # relative to the project (path: selectors)
 
     @property
-    def location(self) -> str:
-        return location_of(self.source, self.raw, self.base)
-
-    @property
     def pattern(self) -> str | None:
         return self.entry["relation"].get("match")
 

@@ -5,7 +5,6 @@ Output is plain values: a `Project` with typed monitors whose tests are normalis
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -41,7 +40,15 @@ from sqlmon.config.tiers import check_monitor, check_project_tiers
 from sqlmon.config.tiers import resolve as resolve_tier_and_owner
 from sqlmon.config.vars import Refusal, make_context, render_value
 from sqlmon.config.windows import window_problem
-from sqlmon.config.yamlio import key_locations, load_yaml, load_yaml_text, locate, location_of
+from sqlmon.config.yamlio import (
+    key_locations,
+    load_yaml,
+    load_yaml_text,
+    locate,
+    location_of,
+    relative_path,
+    shown_path,
+)
 from sqlmon.errors import ConfigError, did_you_mean
 
 PROJECT_FILE = "sqlmon_project.yml"
@@ -247,7 +254,7 @@ def load_monitors(path: Path, root: Path, project: ProjectSpec, context: dict[st
                   test_types: dict[str, Any]) -> tuple[list[Monitor], list[Template]]:
     """A monitor file's monitors, and its fan-out monitors over a catalog pattern, which wait for
     the warehouse (sqlmon.config.fanout; an `in:` list is expanded here)."""
-    source = os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
+    source = shown_path(path)
     raw = load_yaml(path, source)
     if raw is None:
         return [], []
@@ -256,7 +263,7 @@ def load_monitors(path: Path, root: Path, project: ProjectSpec, context: dict[st
         validate(MonitorFile, render_value(raw, context, source, raw), source)     # its own error, or none
         return [], []
     validate(MonitorFile, {k: v for k, v in raw.items() if k != "monitors"}, source, raw)   # version, stray keys
-    file = _relative(path, root)
+    file = relative_path(path, root)
     monitors: list[Monitor] = []
     waiting: list[Template] = []
     for i, entry in enumerate(entries):
@@ -322,10 +329,6 @@ def check_defaults(defaults: dict[str, dict[str, Any]], test_types: dict[str, An
                 parse_threshold(value, where)
             if key == "segments" and not tt.segmentable:
                 raise ConfigError(f"test type '{test_type}' has no segments", location=where, hint=SEGMENTS_HINT)
-
-
-def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 THRESHOLD_KEYS = ("warn_if", "error_if")

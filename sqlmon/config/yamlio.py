@@ -5,6 +5,7 @@ each key/item. `locate(root, path)` turns a key path (as pydantic reports it) in
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,13 @@ def key_locations(source: str, root: Any, base: Sequence[Any], depth: int = 2) -
 
     walk(node, tuple(base), "", depth)
     return out
+
+
+def shown_path(path: Path) -> str:
+    """A file as errors name it: relative to the working folder when inside it."""
+    return os.path.relpath(path, Path.cwd()) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """A file relative to the project folder (as `path:` selectors match it)."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
