@@ -1,6 +1,7 @@
 {# Column statistics over finite values (NULL, NaN and +-inf excluded). #}
-{% macro default__mean(column, is_float) %}avg({{ finite(column, is_float) }}) AS value{% endmacro %}
-{% macro spark__mean(column, is_float) %}avg({{ finite_double(column, is_float) }}) AS value{% endmacro %}
+{# mean: n and sd too, the sampling noise an anomaly test on the mean accounts for #}
+{% macro default__mean(column, is_float) %}avg({{ finite(column, is_float) }}) AS value, count({{ finite(column, is_float) }}) AS n, stddev_samp({{ finite(column, is_float) }}) AS sd{% endmacro %}
+{% macro spark__mean(column, is_float) %}avg({{ finite_double(column, is_float) }}) AS value, count({{ finite(column, is_float) }}) AS n, stddev_samp({{ finite_double(column, is_float) }}) AS sd{% endmacro %}
 {% macro default__stddev(column, is_float) %}stddev_samp({{ finite(column, is_float) }}) AS value{% endmacro %}
 {% macro default__min(column, is_float) %}min({{ finite(column, is_float) }}) AS value{% endmacro %}
 {% macro default__max(column, is_float) %}max({{ finite(column, is_float) }}) AS value{% endmacro %}

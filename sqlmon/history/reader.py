@@ -19,12 +19,14 @@ _NO_LIMIT = 10**9
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """One recorded result of a test: the run's `as_of` (aware UTC), metric, status, run id."""
+    """One recorded result of a test: the run's `as_of` (aware UTC), metric, status, run id (and
+    its details when asked for)."""
 
     as_of: datetime
     metric: float | None
     status: str
     invocation_id: str
+    details: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class RunRow:
     as_of: datetime
     counts: dict[str, int]
     exit_code: int
+
+
+def _parsed(text: str | None) -> dict[str, Any] | None:
+    """A stored details JSON, or None (not read, or not an object: the reader never fails on it)."""
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -57,18 +68,19 @@ class HistoryReader:
         return self.store.describe()
 
     def series(self, unique_id: str, *, before: datetime | None = None, since: datetime | None = None,
-               limit: int | None = None, segment: Any = None) -> list[SeriesPoint]:
-        """Results of `unique_id` with `since <= as_of < before`, the last `limit` of them, oldest first."""
+               limit: int | None = None, segment: Any = None, details: bool = False) -> list[SeriesPoint]:
+        """Results of `unique_id` with `since <= as_of < before`, the last `limit` of them, oldest
+        first; `details=True` also reads each result's details (anomaly tests: the sampling noise)."""
         rows = self.store.read(
-            """SELECT as_of, metric, status, invocation_id FROM (
-                 SELECT r.as_of, r.metric, r.status, r.invocation_id,
+            """SELECT as_of, metric, status, invocation_id, """ + ("details" if details else "NULL") + """ FROM (
+                 SELECT r.as_of, r.metric, r.status, r.invocation_id, r.details,
                         ROW_NUMBER() OVER (PARTITION BY r.as_of ORDER BY u.finished_at DESC) AS rn
                  FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
                  WHERE r.unique_id = ? AND COALESCE(r.segment, '') = ? AND r.as_of < ? AND r.as_of >= ?) AS t
                WHERE rn = 1 ORDER BY as_of DESC LIMIT ?""",
             (unique_id, _segment(segment), naive_utc(before) or _FAR_FUTURE, naive_utc(since) or _FAR_PAST,
              limit if limit is not None else _NO_LIMIT))
-        return [SeriesPoint(_utc(a), m, s, i) for a, m, s, i in reversed(rows)]
+        return [SeriesPoint(_utc(a), m, s, i, _parsed(d)) for a, m, s, i, d in reversed(rows)]
 
     def recent(self, runs: int = 60) -> dict[str, list[SeriesPoint]]:
         """Every test's series over the last `runs` distinct `as_of` values (for the report)."""

@@ -58,7 +58,8 @@ def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], directio
         r = judge(ctx.test, s.outcome)
         listed.append({"segment": s.key, "metric": s.outcome.metric, "status": r.status,
                        "rows": s.rows, "message": s.outcome.message})
-    details = {**overall.details, "overall": overall.metric, "segment_columns": names,
+    # the judged metric may be a segment's: the overall value's sampling noise is not its own
+    details = {**{k: v for k, v in overall.details.items() if k != "sampling"}, "overall": overall.metric, "segment_columns": names,
                "segments_total": len(segments), "segments_judged": len(judged_segs),
                "segments_below_min_rows": len(segments) - len(eligible),
                "segments_beyond_max": len(beyond), "min_segment_rows": min_rows}

@@ -2,8 +2,10 @@
 
 Trends become tests: a row count, a NULL share, a mean, a PSI or an accuracy that has no sensible
 fixed threshold still has a usual range. This test compares the referenced test's metric of THIS
-run with its recorded history (the history store, one value per past `as_of`) by a robust z-score
-(sqlmon.judge.robust): z = (x - median) / (1.4826 * MAD).
+run with its recorded history (the history store, one value per past `as_of`) by a noise-aware
+robust z-score (sqlmon.judge.robust): the history's median and Qn spread, plus the sampling noise
+the metric carries by construction when its test declares it (a share of n rows, a count, a mean
+of n values: sqlmon.judge.noise), so a small share moving within its noise is not an anomaly.
 
     - anomaly: {of: row_count}                                   # a name in this monitor, or a unique_id
     - anomaly: {of: not_null, lookback: 60, seasonality: day_of_week, min_rel_change: 10%}
@@ -19,6 +21,7 @@ widen the usual range and hide the next. The test runs in phase 1, after the tes
 from __future__ import annotations
 
 import math
+import statistics
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
@@ -26,6 +29,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from sqlmon.config.references import resolve_reference
 from sqlmon.config.thresholds import parse_duration
+from sqlmon.judge import noise
 from sqlmon.judge.robust import Point, baseline, robust_z
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Params, Run, TestContext, TestType
@@ -75,8 +79,9 @@ class Anomaly(TestType):
     name, level, phase, compares = "anomaly", "any", 1, False
     Params = AnomalyParams
     warn_if, error_if = "> 3", "> 5"
-    metric: ClassVar[str] = ("robust z-score |x - median| / (1.4826·MAD) of the `of:` test's metric against its "
-                             "history (thresholds from `warn_sensitivity` 3 / `error_sensitivity` 5)")
+    metric: ClassVar[str] = ("noise-aware robust z-score of the `of:` test's metric against its history: "
+                             "(y - median) / sqrt(day-to-day spread² + sampling noise²), README \"Anomaly tests\" "
+                             "(thresholds from `warn_sensitivity` 3 / `error_sensitivity` 5)")
 
     @classmethod
     def threshold_defaults(cls, params: dict[str, Any]) -> dict[str, Any]:
@@ -107,8 +112,9 @@ def judge_anomaly(ctx: TestContext) -> Outcome:
     if ctx.history is None:
         return Outcome(None, details, "no history store (history is off)", status="skipped")
     x = float(current.metric)
+    sampling = noise.Sampling.of(current.details)
     details["value"] = x
-    points = _history(ctx, p, uid)
+    points = _history(ctx, p, uid, sampling is not None)
     base, excluded = baseline(points, ctx.as_of, p.seasonality, p.exclude_anomalies)
     if isinstance(p.lookback, int):
         base = base[-p.lookback:]
@@ -117,13 +123,29 @@ def judge_anomaly(ctx: TestContext) -> Outcome:
         season = "" if p.seasonality == "none" else f" of the same {p.seasonality.replace('_of_', ' of ')}"
         return Outcome(None, details, f"only {len(base)} past values{season} in the history; "
                                       f"min_history is {p.min_history}", status="skipped")
-    r = robust_z(x, [b.value for b in base])
-    change = x - r.median
-    rel = abs(change) / abs(r.median) if r.median else (math.inf if change else 0.0)
-    details.update(median=r.median, mad=r.mad, scale=r.scale, z=r.z, change=change,
-                   relative_change=rel if math.isfinite(rel) else None,
+    return assess(uid, x, sampling, base, p, details)
+
+
+def assess(uid: str, x: float, sampling: noise.Sampling | None, base: list[Point], p: AnomalyParams,
+           details: dict[str, Any]) -> Outcome:
+    """The judgement of `x` against its baseline (min_history already met). Pure: the synthetic
+    calm-weeks and incident targets in tests/test_anomaly.py drive it day by day."""
+    # Each past value on the judging scale with its own sampling noise; a value recorded without
+    # one (an older sqlmon, another model) is taken as sampled like this run's.
+    past = [b.sampling if b.sampling is not None and sampling is not None and b.sampling.model == sampling.model
+            else sampling for b in base]
+    r = robust_z(noise.judged(x, sampling), [noise.judged(b.value, s) for b, s in zip(base, past)],
+                 noise.variance(sampling), statistics.median(noise.variance(s) for s in past))
+    median = statistics.median(b.value for b in base)
+    change = x - median
+    rel = abs(change) / abs(median) if median else (math.inf if change else 0.0)
+    details.update(median=median, spread=r.spread, overdispersion=r.overdispersion, sampling_sd=r.sampling,
+                   scale=r.scale, z=r.z, change=change, relative_change=rel if math.isfinite(rel) else None,
+                   judged_on=noise.SCALES[sampling.model] if sampling else "the metric's own",
                    first=base[0].as_of.isoformat(), last=base[-1].as_of.isoformat())
-    what = f"{uid} = {x:.6g} vs median {r.median:.6g} of {len(base)} past values"
+    if sampling is not None:
+        details["of_sampling"] = sampling.as_details()
+    what = f"{uid} = {x:.6g} vs median {median:.6g} of {len(base)} past values"
     if abs(change) < p.min_abs_change or rel < p.min_rel_change:
         floor = "min_abs_change" if abs(change) < p.min_abs_change else "min_rel_change"
         return Outcome(_directed(r.z, p.direction), details,
@@ -131,22 +153,30 @@ def judge_anomaly(ctx: TestContext) -> Outcome:
     if r.z is None:
         return Outcome(None, details, f"{what}: the history is constant, any change is an anomaly",
                        verdict=_alarming(change, p.direction))
-    details["z"] = r.z
-    return Outcome(_directed(r.z, p.direction), details, f"{what} (MAD {r.mad:.6g}): robust z = {r.z:+.3g}")
+    return Outcome(_directed(r.z, p.direction), details, f"{what}: robust z = {r.z:+.3g}{_noise_note(sampling)}")
 
 
-def _history(ctx: TestContext, p: AnomalyParams, uid: str) -> list[Point]:
+def _noise_note(s: noise.Sampling | None) -> str:
+    """What the z accounts for beside the history's spread, said in the message."""
+    if s is None:
+        return ""
+    if s.model == "poisson":
+        return " (with the sampling noise of a count)"
+    return f" (with the sampling noise of a {'share of' if s.model == 'binomial' else 'mean of'} {s.n:,.0f} rows)"
+
+
+def _history(ctx: TestContext, p: AnomalyParams, uid: str, with_sampling: bool) -> list[Point]:
     """Past values of the referenced test, each marked when this anomaly test flagged it."""
     if isinstance(p.lookback, int):
         since, limit = None, p.lookback * SEASON_FACTOR[p.seasonality] * 2 + 10
     else:
         since, limit = ctx.as_of - timedelta(seconds=parse_duration(p.lookback)), None
-    series = ctx.history.series(uid, before=ctx.as_of, since=since, limit=limit)
+    series = ctx.history.series(uid, before=ctx.as_of, since=since, limit=limit, details=with_sampling)
     if not series:
         return []
     flagged = {s.as_of for s in ctx.history.series(ctx.test.unique_id, before=ctx.as_of, since=series[0].as_of)
                if s.status in ("warn", "fail")}
-    return [Point(s.as_of, float(s.metric), s.as_of in flagged) for s in series
+    return [Point(s.as_of, float(s.metric), s.as_of in flagged, noise.Sampling.of(s.details)) for s in series
             if s.metric is not None and s.status not in ("error", "skipped")]
 
 

@@ -19,6 +19,7 @@ from sqlmon.config.specs import MonitorSpec, TestSpec, validate
 from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.config.windows import Window
 from sqlmon.errors import CompileError, ConfigError
+from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
 from sqlmon.render import Macros
 from sqlmon.requests import Aggregates, Query, Scope
@@ -282,9 +283,10 @@ class ShareTest(AggregateTest):
 def share(part: Any, whole: Any, what: str) -> Outcome:
     """A failing-row share; an empty window is `skipped`, never a silent 0."""
     part, whole = int(part or 0), int(whole or 0)
-    details = {"failing_rows": part, "rows": whole}
+    details: dict[str, Any] = {"failing_rows": part, "rows": whole}
     if whole == 0:
         return Outcome(None, details, "no rows in the window", status="skipped")
+    details["sampling"] = noise.binomial(whole)       # an anomaly test on it knows its noise
     return Outcome(part / whole, details, f"{part} of {whole} rows {what}")
 
 

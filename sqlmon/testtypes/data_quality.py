@@ -9,6 +9,7 @@ from pydantic import field_validator, model_validator
 from sqlmon.columns import DATE, NUMERIC, STRING, TIMESTAMP
 from sqlmon.config.specs import BadValue
 from sqlmon.errors import CompileError, ConfigError
+from sqlmon.judge import noise
 from sqlmon.requests import Query, Scope
 from sqlmon.results import Outcome
 from sqlmon.sql import and_all, time_filter
@@ -22,7 +23,7 @@ class RowCount(AggregateTest):
 
     def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
         n = int(values["row_count"] or 0)
-        return Outcome(float(n), {"rows": n}, f"{n} rows")
+        return Outcome(float(n), {"rows": n, "sampling": noise.poisson()}, f"{n} rows")
 
 
 class FreshnessParams(Params):

@@ -26,6 +26,7 @@ import sqlmon.judge.model_metrics as q
 from sqlmon.columns import STRING
 from sqlmon.config.specs import MonitorSpec
 from sqlmon.errors import CompileError, ConfigError
+from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
 from sqlmon.judge.segments import Segment, judge_segments
 from sqlmon.requests import lockstep
@@ -139,6 +140,9 @@ class ModelQualityTest(TestType):
         if m.value is None:
             return Outcome(None, details, f"{self.name} is undefined: {m.reason}", status="skipped")
         tail = f" ({unlabelled} unlabelled rows excluded)" if unlabelled else ""
+        of = share_of(self.name, agg)
+        if of:
+            details["sampling"] = noise.binomial(of)      # a share of `of` rows: known sampling noise
         return Outcome(m.value, details, f"{self.name} = {m.value:.6g} on {n} labelled rows{tail}")
 
     def window(self, ctx: TestContext, model: Model, src: Source, names: list[str], total: Collected,
@@ -180,6 +184,18 @@ class ModelQualityTest(TestType):
         if not names:
             return overall
         return judge_segments(ctx, overall, segments, self.spec.direction)
+
+
+# Metrics that are a share of rows (binomial), by the rows they are a share of.
+SHARE_OF = {"accuracy": lambda c: c.n_judged, "positive_rate": lambda c: c.n_judged,
+            "label_rate": lambda c: c.n_judged, "precision": lambda c: c.tp + c.fp,
+            "recall": lambda c: c.tp + c.fn, "fnr": lambda c: c.tp + c.fn, "fpr": lambda c: c.fp + c.tn}
+
+
+def share_of(metric: str, agg: Any) -> int:
+    """The rows a binary metric (or multiclass accuracy) is a share of; 0 when it is no share."""
+    binary = isinstance(agg, q.BinaryCounts) or (metric == "accuracy" and isinstance(agg, q.MulticlassCounts))
+    return int(SHARE_OF[metric](agg)) if binary and metric in SHARE_OF else 0
 
 
 PARAMS = {"precision": AveragedParams, "recall": AveragedParams, "f1": AveragedParams,

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from sqlmon.columns import NUMERIC, STRING
 from sqlmon.config.specs import BadValue
+from sqlmon.judge import noise
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import AggregateTest, Params, ShareTest, TestContext
 
@@ -27,6 +28,13 @@ class _Statistic(AggregateTest):
 
 class Mean(_Statistic):
     name, macro, metric = "mean", "mean", "mean of the finite values"
+
+    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
+        out = _number(values["value"], self.name)
+        sampling = noise.mean(int(values.get("n") or 0), values.get("sd")) if out.metric is not None else None
+        if sampling:
+            out.details["sampling"] = sampling
+        return out
 
 
 class Stddev(_Statistic):

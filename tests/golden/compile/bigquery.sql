@@ -304,7 +304,9 @@ WHERE
 
 -- g.x.mean
 SELECT
-  AVG(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`
+  AVG(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `value`,
+  COUNT(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `n`,
+  STDDEV_SAMP(CASE WHEN NOT IS_NAN(`x`) AND NOT IS_INF(`x`) THEN `x` END) AS `sd`
 FROM main.events
 WHERE
   country <> 'zz'

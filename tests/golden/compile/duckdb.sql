@@ -386,7 +386,9 @@ WHERE
 
 -- g.x.mean
 SELECT
-  AVG(CASE WHEN ISFINITE("x") THEN "x" END) AS "value"
+  AVG(CASE WHEN ISFINITE("x") THEN "x" END) AS "value",
+  COUNT(CASE WHEN ISFINITE("x") THEN "x" END) AS "n",
+  STDDEV_SAMP(CASE WHEN ISFINITE("x") THEN "x" END) AS "sd"
 FROM main.events
 WHERE
   country <> 'zz'

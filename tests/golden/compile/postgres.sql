@@ -637,7 +637,27 @@ SELECT
       )
       THEN "x"
     END
-  ) AS "value"
+  ) AS "value",
+  COUNT(
+    CASE
+      WHEN NOT "x" IN (
+        CAST('NaN' AS DOUBLE PRECISION),
+        CAST('Infinity' AS DOUBLE PRECISION),
+        CAST('-Infinity' AS DOUBLE PRECISION)
+      )
+      THEN "x"
+    END
+  ) AS "n",
+  STDDEV_SAMP(
+    CASE
+      WHEN NOT "x" IN (
+        CAST('NaN' AS DOUBLE PRECISION),
+        CAST('Infinity' AS DOUBLE PRECISION),
+        CAST('-Infinity' AS DOUBLE PRECISION)
+      )
+      THEN "x"
+    END
+  ) AS "sd"
 FROM main.events
 WHERE
   country <> 'zz'

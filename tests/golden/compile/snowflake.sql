@@ -1753,7 +1753,19 @@ SELECT
       WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
       THEN "x"
     END
-  ) AS "value"
+  ) AS "value",
+  COUNT(
+    CASE
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
+      THEN "x"
+    END
+  ) AS "n",
+  STDDEV_SAMP(
+    CASE
+      WHEN NOT "x" IN (CAST('NaN' AS FLOAT), CAST('inf' AS FLOAT), CAST('-inf' AS FLOAT))
+      THEN "x"
+    END
+  ) AS "sd"
 FROM main.events
 WHERE
   country <> 'zz'

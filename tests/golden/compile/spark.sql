@@ -520,7 +520,9 @@ WHERE
 
 -- g.x.mean
 SELECT
-  AVG(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `value`
+  AVG(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `value`,
+  COUNT(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `n`,
+  STDDEV_SAMP(CASE WHEN NOT ISNAN(`x`) AND ABS(`x`) <> CAST('inf' AS DOUBLE) THEN `x` END) AS `sd`
 FROM main.events
 WHERE
   country <> 'zz'

@@ -310,7 +310,9 @@ WHERE
 
 -- g.x.mean
 SELECT
-  AVG(CASE WHEN IS_FINITE("x") THEN "x" END) AS "value"
+  AVG(CASE WHEN IS_FINITE("x") THEN "x" END) AS "value",
+  COUNT(CASE WHEN IS_FINITE("x") THEN "x" END) AS "n",
+  STDDEV_SAMP(CASE WHEN IS_FINITE("x") THEN "x" END) AS "sd"
 FROM main.events
 WHERE
   country <> 'zz'
