@@ -381,9 +381,11 @@ def test_a_share_that_was_always_zero_does_not_alarm_on_one_row(proj):
         proj.api(as_of=f"2024-01-{day:02d}", write_artifacts=False)
     one = {r.name: r for r in proj.api(as_of="2024-01-12", write_artifacts=False).results}["anomaly"]
     assert one.status == "pass" and one.details["z"] < 3 and one.details["judged_on"] == "arcsine square root"
+    low, high = one.details["expected"]["warn"]          # the band the report draws, in the metric's units
+    assert low == 0.0 and one.details["value"] < high < 0.05
     assert "sampling noise of a share of 200 rows" in one.message
     forty = {r.name: r for r in proj.api(as_of="2024-01-13", write_artifacts=False).results}["anomaly"]
-    assert forty.status == "fail" and forty.details["z"] > 5
+    assert forty.status == "fail" and forty.details["z"] > 5 and forty.details["value"] > forty.details["expected"]["error"][1]
 
 
 def test_select_anomaly_brings_the_test_it_reads(proj):

@@ -88,6 +88,23 @@ def judged(x: float, s: Sampling | None) -> float:
     return math.asin(math.sqrt((k + 0.375) / (s.n + 0.75)))
 
 
+def original(y: float, s: Sampling | None) -> float:
+    """The metric value whose judged value is `y` (the inverse of `judged`, clipped to the metric's
+    range): where an expected band drawn in the metric's units ends.
+
+    >>> s = Sampling("binomial", n=1000)
+    >>> p = Sampling("poisson")
+    >>> round(original(judged(0.02, s), s), 12), original(-1.0, s), round(original(judged(7.0, p), p), 12)
+    (0.02, 0.0, 7.0)
+    """
+    if s is None or s.model == "mean":
+        return y
+    if s.model == "poisson":
+        return max(0.0, (max(y, 0.0) / 2.0) ** 2 - 0.375)
+    p = math.sin(min(max(y, 0.0), math.pi / 2)) ** 2
+    return min(1.0, max(0.0, (p * (s.n + 0.75) - 0.375) / s.n))
+
+
 def variance(s: Sampling | None) -> float:
     """The sampling variance of the judged value (0 without a model: nothing is known)."""
     if s is None:
@@ -105,4 +122,4 @@ def _number(v: Any) -> float | None:
     return float(v)
 
 
-__all__ = ["MODELS", "SCALES", "Sampling", "binomial", "judged", "mean", "poisson", "variance"]
+__all__ = ["MODELS", "SCALES", "Sampling", "binomial", "judged", "mean", "original", "poisson", "variance"]

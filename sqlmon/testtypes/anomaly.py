@@ -145,6 +145,9 @@ def assess(uid: str, x: float, sampling: noise.Sampling | None, base: list[Point
                    first=base[0].as_of.isoformat(), last=base[-1].as_of.isoformat())
     if sampling is not None:
         details["of_sampling"] = sampling.as_details()
+    if r.scale > 0:      # the values this run would have passed at: the report draws it as a band
+        details["expected"] = {name: [noise.original(r.median + sign * k * r.scale, sampling) for sign in (-1, 1)]
+                               for name, k in (("warn", p.warn_sensitivity), ("error", p.error_sensitivity))}
     what = f"{uid} = {x:.6g} vs median {median:.6g} of {len(base)} past values"
     if abs(change) < p.min_abs_change or rel < p.min_rel_change:
         floor = "min_abs_change" if abs(change) < p.min_abs_change else "min_rel_change"
