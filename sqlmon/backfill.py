@@ -46,6 +46,7 @@ def backfill(project_dir: Any = None, *, start: str | datetime, end: str | datet
     """Run the project once per `as_of` in the range (oldest first), recording each run. The runs
     share one `Session`, so a reference that does not move is profiled once for the range."""
     run_kwargs.pop("history", None)          # a backfill exists to fill the history
+    run_kwargs.setdefault("notify", None)     # and replays the past: it tells no one unless asked to
     session = run_kwargs.pop("session", None) or Session()
     out = []
     for as_of in as_of_range(start, end, every):

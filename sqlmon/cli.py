@@ -228,7 +228,9 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @click.option("--threads", type=click.IntRange(1, 64), default=1, help="Queries run at once (engines that allow it).")
 @click.option("--no-history", is_flag=True, help="Do not record this run in the history store (anomaly tests still read it).")
 @click.option("--report", "report", is_flag=True, help="Also write target/report.html.")
-@click.option("--notify", multiple=True, metavar="webhook:URL", help="Post new failures to a Slack-compatible webhook (repeatable).")
+@click.option("--notify", multiple=True, metavar="webhook:URL",
+              help="Also post what is news (new failures, repeats, recoveries) to this Slack-compatible webhook, "
+                   "besides the channels of `notifications:` (repeatable).")
 @_TARGET_PATH
 @_ARTIFACTS
 @click.option("--quiet", "-q", is_flag=True, help="Print only the problems and the Done line.")

@@ -25,12 +25,12 @@ from sqlmon.config.vars import RELATION_PLACEHOLDER, make_context
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.execute import execute
 from sqlmon.history import open_history
+from sqlmon.notify import parse_targets, send_notifications
 from sqlmon.plan import plan
 from sqlmon.prepare import Prepared, check_project, expanded, prepare_monitor
 from sqlmon.render import Macros
 from sqlmon.report.artifacts import atomic_write, write_all, write_refused
 from sqlmon.report.html import write_report
-from sqlmon.report.notify import parse_targets, send_notifications
 from sqlmon.resources import macros_dir
 from sqlmon.results import Compiled, Result, RunResult, fail_on_notes, fail_on_statuses, fail_policy
 from sqlmon.samples import Samples
@@ -57,7 +57,7 @@ class RunOptions:
     write_artifacts: bool = True
     on_query: Callable[[int, int], None] | None = None
     history: bool = True
-    notify: Sequence[str] = ()
+    notify: Sequence[str] | None = ()      # --notify webhooks; None: tell nobody, not even `notifications:`
     report: bool = False
     target_path: str | None = None
     on_result: Callable[[Result, int, int], None] | None = None
@@ -116,7 +116,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None) -> RunResult:
     """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
-                         fuse_windows, threads, write_artifacts, on_query, history, tuple(notify), report, target_path,
+                         fuse_windows, threads, write_artifacts, on_query, history,
+                         None if notify is None else tuple(notify), report, target_path,
                          on_result, connection)
     with _cycles_collected_after():
         return run_with(options, session or Session())
@@ -182,7 +183,8 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
             except SqlmonError as err:         # a full disk, a read-only folder: the history still
                 unwritten = err                # gets the run, then the error is reported
         store.record(rr)                       # one transaction; nothing under history=False
-        rr.warnings.extend(send_notifications(rr, targets, store))
+        if o.notify is not None:               # after the record: delivery state is a write of its own
+            rr.warnings.extend(send_notifications(rr, project.notifications, targets, store))
         if o.report and unwritten is None:
             write_report(rr, store, project.target_dir / "report.html")
     finally:

@@ -17,6 +17,7 @@ import pytest
 import sqlmon
 from sqlmon.errors import ConfigError
 from sqlmon.history import open_history
+from sqlmon.history.tables import SCHEMA_VERSION
 from sqlmon.results import clean
 from sqlmon.runner import load
 
@@ -58,7 +59,7 @@ def test_a_run_is_recorded_in_all_tables(proj):
     proj.monitors(MON)
     rr = proj.api()
     path = hist_path(proj)
-    assert query(path, "SELECT version FROM sqlmon_schema_version") == [(1,)]
+    assert query(path, "SELECT version FROM sqlmon_schema_version ORDER BY 1") == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
     (run,) = query(path, "SELECT invocation_id, as_of, n_pass + n_warn + n_fail + n_error + n_skipped, exit_code, "
                          "target, adapter, sqlmon_version FROM runs")
     assert run[0] == rr.invocation_id and run[1] == datetime(2024, 1, 10) and run[2] == len(rr.results)
@@ -231,12 +232,14 @@ def test_forward_migration_and_newer_store(proj, monkeypatch):
     proj.api(write_artifacts=False)                                          # version 1
     migrations = [*Store.migrations, ["ALTER TABLE {s}results ADD COLUMN owner VARCHAR"]]
     monkeypatch.setattr(Store, "migrations", migrations)
-    monkeypatch.setattr(Store, "schema_version", 2)
+    monkeypatch.setattr(Store, "schema_version", len(migrations))
     store(proj, write=True).close()
-    assert query(hist_path(proj), "SELECT version FROM sqlmon_schema_version ORDER BY 1") == [(1,), (2,)]
+    assert query(hist_path(proj), "SELECT version FROM sqlmon_schema_version ORDER BY 1") == [
+        (v,) for v in range(1, len(migrations) + 1)]
     assert "owner" in [r[0] for r in query(hist_path(proj), "DESCRIBE results")]
-    monkeypatch.setattr(Store, "schema_version", 1)                             # an older sqlmon meets it
-    with pytest.raises(ConfigError, match="schema version 2; this sqlmon .* knows up to 1"):
+    monkeypatch.setattr(Store, "schema_version", len(migrations) - 1)           # an older sqlmon meets it
+    with pytest.raises(ConfigError, match=f"schema version {len(migrations)}; this sqlmon .* knows up to "
+                                          f"{len(migrations) - 1}"):
         store(proj, write=True)
 
 
@@ -368,7 +371,7 @@ def test_postgres_history_in_its_own_schema(tmp_path):
             assert [r[0] for r in runs] == [first.invocation_id, second.invocation_id]
             latest = dict(con.execute(f"SELECT unique_id, status FROM {schema}.sqlmon_latest_status").fetchall())
             assert latest["pg._.row_count"] == second.results[0].status
-            assert con.execute(f"SELECT MAX(version) FROM {schema}.sqlmon_schema_version").fetchone() == (1,)
+            assert con.execute(f"SELECT MAX(version) FROM {schema}.sqlmon_schema_version").fetchone() == (SCHEMA_VERSION,)
     finally:
         with psycopg.connect(**params, autocommit=True) as con:
             con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -142,13 +142,13 @@ def test_cli_option_values(vars_text, as_of, every, notify, dialect):
     from sqlmon.backfill import as_of_range
     from sqlmon.config.project import parse_vars
     from sqlmon.config.thresholds import parse_instant
-    from sqlmon.report.notify import parse_targets
+    from sqlmon.notify import parse_targets
     from sqlmon.sql import check_dialect
     only_sqlmon_errors(parse_vars, vars_text)
     only_sqlmon_errors(parse_instant, as_of, "--as-of")
     only_sqlmon_errors(as_of_range, "2024-01-01", "2024-01-03", every)
-    urls, warnings = parse_targets([notify])
-    assert all("://" in u for u in urls)
+    channels, warnings = parse_targets([notify])
+    assert all("://" in c.url and c.url not in c.name for c in channels)
     only_sqlmon_errors(check_dialect, dialect, None, "--dialect")
 
 

@@ -22,6 +22,7 @@ from sqlmon.config.dbt_tests import import_tests
 from sqlmon.config.fanout import Template, instantiate, is_template, listed
 from sqlmon.config.fanout import check as check_template
 from sqlmon.config.manifest import Manifest
+from sqlmon.config.notifications import load_notifications
 from sqlmon.config.presets import load_presets
 from sqlmon.config.presets import refs as preset_refs
 from sqlmon.config.profiles import load_target
@@ -95,6 +96,7 @@ class Project:
     presets: dict[str, Any] = field(default_factory=dict)           # name -> Preset (sqlmon.config.presets)
     context: dict[str, Any] = field(default_factory=dict)           # what YAML values render with
     templates: list[Any] = field(default_factory=list)              # fan-out monitors over a catalog pattern
+    notifications: Any = None           # NotificationsSpec (sqlmon.config.notifications); None: no `notifications:`
 
     @property
     def target_dir(self) -> Path:
@@ -168,6 +170,7 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     types = test_types(macro_dirs)
     check_defaults(spec.defaults, types, source, raw, ("defaults",))
     check_project_tiers(spec, raw, source)
+    notifications = load_notifications(spec, raw, source, variables)
     monitors = []
     templates: list[Template] = []
     for path in _monitor_files(root, spec):
@@ -187,7 +190,8 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
                    key_locations(source, raw, (), depth=2), target_path, dbt, manifest, jinja,
                    [f"{dbt.location}: no dbt manifest at {dbt.manifest}, so monitors in the models' YAML "
                     "(meta: sqlmon:) are not read; run `dbt parse` (or `dbt build`) first"]
-                   if dbt is not None and not dbt.manifest.exists() else notes, presets, context, templates)
+                   if dbt is not None and not dbt.manifest.exists() else notes, presets, context, templates,
+                   notifications)
 
 
 # --- monitors ------------------------------------------------------------------------------

@@ -178,6 +178,7 @@ class ProjectSpec(Spec):
     vars: dict[str, Any] = {}
     tiers: dict[str, dict[str, Any] | None] = {}    # name -> policy, checked by sqlmon.config.tiers
     default_tier: str | None = None
+    notifications: dict[str, Any] | None = None     # channels and routes, checked by sqlmon.config.notifications
     preset_paths: list[str] = ["presets"]
     # The instant runs judge when --as-of is not given: data that does not move (a demo, a replay
     # of an incident). Checked now, like every instant.

@@ -9,7 +9,8 @@ history lives").
 Each adapter names its store (`Adapter.history_store`); `history: {backend: ...}` in
 `sqlmon_project.yml` overrides it. The file stores live outside `target/`, which `dbt clean`, `rm
 -rf target` and fresh CI checkouts throw away; `$SQLMON_HISTORY_PATH`, then `history: {path: ...}`,
-put them elsewhere. Reading and recording: `reader.py`; the tables and their migrations: `tables.py`.
+put them elsewhere. Reading and recording (runs, and what notifications delivered): `reader.py`;
+the tables and their migrations: `tables.py`.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from sqlmon.errors import ConfigError
 from sqlmon.history.duckdb import DuckDBStore
 from sqlmon.history.parquet import ParquetStore
 from sqlmon.history.postgres import PostgresStore
-from sqlmon.history.reader import History, HistoryReader, RunRow, SeriesPoint
+from sqlmon.history.reader import History, HistoryReader, Notified, RunRow, SeriesPoint
 from sqlmon.history.store import Store
 
 # store name -> how to open it: (the project's `history:` spec, the adapter, the file or folder
@@ -103,4 +104,4 @@ def _check_not_warehouse(path: Path, project: Project, location: str) -> None:
                           hint="sqlmon never writes to the warehouse: give `history: {path: ...}` its own file")
 
 
-__all__ = ["STORES", "History", "HistoryReader", "RunRow", "SeriesPoint", "Store", "open_history"]
+__all__ = ["STORES", "History", "HistoryReader", "Notified", "RunRow", "SeriesPoint", "Store", "open_history"]

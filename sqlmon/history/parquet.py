@@ -1,9 +1,11 @@
 """History as Parquet files, for Spark targets (no Delta: its jars come from Maven, unreachable here).
 
-Layout: `<path>/<invocation_id>/<table>.parquet` for each table with rows, then `_COMMITTED`
-written LAST (a small JSON with the schema version). A run directory without `_COMMITTED` is a
-crashed or running write and is ignored by every reader, which gives the same all-or-nothing
-guarantee as a transaction. Spark reads the committed runs with e.g.
+Layout: `<path>/<invocation_id>/<table>.parquet` for each table with rows (a pin of baselines:
+`baseline-<uuid>/`, a run's delivery records: `notifications-<uuid>/`), then `_COMMITTED` written
+LAST (a small JSON with the schema version). A run directory without `_COMMITTED` is a crashed or
+running write and is ignored by every reader, which gives the same all-or-nothing guarantee as a
+transaction. A store written by an older sqlmon needs no migration: its folders simply have no
+file for a newer table, which loads empty. Spark reads the committed runs with e.g.
 
     spark.read.parquet(*[d + "/results.parquet" for d in committed_dirs])
 
@@ -94,7 +96,10 @@ class ParquetStore(Store):
     def write_run(self, rows: dict[str, list[tuple]]) -> None:
         import duckdb
 
-        run_id = next((r[0] for r in rows.get("runs", [])), None) or f"baseline-{uuid.uuid4().hex}"
+        # a run's folder is named by its run; pinned baselines and delivery records (written apart
+        # from their run, sqlmon.notify) each get a folder of their own
+        kind = "notifications" if rows.get("notifications") else "baseline"
+        run_id = next((r[0] for r in rows.get("runs", [])), None) or f"{kind}-{uuid.uuid4().hex}"
         final = self.path / run_id
         if final.exists() and not (final / COMMITTED).exists():
             shutil.rmtree(final)          # leftovers of a crashed attempt of this very run

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.history.store import Store
-from sqlmon.history.tables import naive_utc, run_rows
+from sqlmon.history.tables import naive_utc, notification_rows, run_rows
 from sqlmon.results import RunResult
 
 _FAR_PAST, _FAR_FUTURE = datetime(1900, 1, 1), datetime(9999, 1, 1)
@@ -46,6 +46,16 @@ def _parsed(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+@dataclass(frozen=True)
+class Notified:
+    """The last notification a channel was delivered about a test (the `notifications` table)."""
+
+    event: str                  # alert | repeat | recovery
+    status: str                 # the test's status it told
+    metric: float | None
+    as_of: datetime             # of the run that sent it (aware UTC)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -118,6 +128,24 @@ class HistoryReader:
                   WHERE r.unique_id IN ({marks}) AND u.started_at < ? AND r.invocation_id <> ?) AS t
                 WHERE rn = 1""", (*unique_ids, naive_utc(before), exclude_invocation or ""))
         return dict(rows)
+
+    def last_notified(self, channels: list[str]) -> dict[str, dict[str, Notified]]:
+        """channel -> unique_id -> the last notification DELIVERED to it about that test (by when it
+        was sent): what suppression and recoveries read. Undelivered ones are not state: an alert
+        that did not arrive is sent again while it is still true."""
+        if not channels:
+            return {}
+        marks = ", ".join("?" * len(channels))
+        rows = self.store.read(
+            f"""SELECT channel, unique_id, event, status, metric, as_of FROM (
+                  SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n.channel, n.unique_id
+                                                 ORDER BY n.sent_at DESC, n.as_of DESC) AS rn
+                  FROM {{s}}notifications AS n WHERE n.delivered AND n.channel IN ({marks})) AS t
+                WHERE rn = 1""", tuple(channels))
+        out: dict[str, dict[str, Notified]] = {}
+        for channel, uid, event, status, metric, as_of in rows:
+            out.setdefault(channel, {})[uid] = Notified(event, status, metric, _utc(as_of))
+        return out
 
     def runs(self, limit: int = 50) -> list[RunRow]:
         """The latest runs, newest first (by when they ran)."""
@@ -194,6 +222,12 @@ class History(HistoryReader):
             self._pins = self._recent = None
             self.store.write_run(run_rows(rr, self.project_name))
 
+    def record_notifications(self, deliveries: list[dict[str, Any]]) -> None:
+        """Append what a run's notifications told each channel (one transaction of its own, after
+        the run's: a failure here never touches the run's record)."""
+        if self.write and deliveries:
+            self.store.write_run({"notifications": notification_rows(deliveries)})
+
     def pin_baseline(self, monitor: str, invocation_id: str | None = None) -> tuple[str, list[str]]:
         """Pin the reference profiles that run `invocation_id` (default: the latest with any) saved
         for `monitor`; returns (run id, pinned unique ids). One transaction, append-only."""
@@ -223,4 +257,4 @@ def _segment(segment: Any) -> str:
     return "" if segment is None else json.dumps(segment, sort_keys=True)
 
 
-__all__ = ["History", "HistoryReader", "RunRow", "SeriesPoint"]
+__all__ = ["History", "HistoryReader", "Notified", "RunRow", "SeriesPoint"]

@@ -4,12 +4,14 @@ One definition serves every backend. Columns are data (name, DuckDB type); DDL a
 written once in DuckDB SQL and transpiled by sqlglot to the backend's dialect (Postgres), so no
 backend carries its own copy of the schema. All times are naive UTC.
 
-Tables (append-only; one run = rows in all four, written in one transaction):
+Tables (append-only; one run = rows in the first four, written in one transaction):
   runs          one row per run (invocation)
   results       one row per test per run (status, metric, thresholds, message, details JSON)
   measurements  every number in a result's details, flattened (name = key path), plus histogram
                 bins (name 'histogram', `bin` = bin label, one row per window)
   baselines     reference profiles (drift): saved with every run, pinned by `sqlmon baseline`
+  notifications one row per test a notification told a channel about (alert, repeat, recovery),
+                delivered or not: a second, small write after the run's own (sqlmon.notify)
 Views (analysis from SQL, e.g. Grafana / Metabase):
   sqlmon_latest_status            the latest result of every test (latest `as_of`, then latest run)
   sqlmon_failures_by_monitor_day  per monitor and day (of `as_of`): runs, tests, warn/fail/error counts
@@ -55,7 +57,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("monitor", "VARCHAR"), ("unique_id", "VARCHAR"), ("profile_key", "VARCHAR"), ("profile", "VARCHAR"),
         ("pinned", "BOOLEAN"), ("invocation_id", "VARCHAR"), ("created_at", "TIMESTAMP"),
     ],
+    # `channel` is the channel's name, never its URL (a secret); `error` is redacted (sqlmon.redact)
+    "notifications": [
+        ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("sent_at", "TIMESTAMP"), ("channel", "VARCHAR"),
+        ("unique_id", "VARCHAR"), ("monitor", "VARCHAR"), ("event", "VARCHAR"), ("cause", "VARCHAR"),
+        ("status", "VARCHAR"), ("metric", "DOUBLE"), ("delivered", "BOOLEAN"), ("attempts", "INTEGER"),
+        ("error", "VARCHAR"),
+    ],
 }
+# The tables of schema version 1: its migration below must keep creating exactly these.
+_VERSION_1_TABLES = ("runs", "results", "measurements", "baselines")
 
 VERSION_TABLE = "sqlmon_schema_version"
 
@@ -93,8 +104,10 @@ def _create_table(name: str) -> str:
 # Forward migrations: MIGRATIONS[i] brings a store from version i to i + 1. Never edit a shipped
 # entry; append a new one (ALTER TABLE ... ADD COLUMN, CREATE VIEW ...). DuckDB SQL, `{s}` = schema.
 MIGRATIONS: list[list[str]] = [
-    [*(_create_table(t) for t in TABLES),
+    [*(_create_table(t) for t in _VERSION_1_TABLES),
      *(f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _VIEWS.items())],
+    # 2: what notifications delivered, so suppression and recoveries follow deliveries, not results
+    [_create_table("notifications")],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -174,6 +187,18 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
     return rows
 
 
+def notification_rows(deliveries: list[dict[str, Any]]) -> list[tuple]:
+    """Delivery records (dicts keyed by the `notifications` columns) -> rows in column order, times
+    as naive UTC, a non-finite metric as NULL, the error text scrubbed of secret values."""
+    rows = []
+    for d in deliveries:
+        d = {**d, "as_of": naive_utc(d.get("as_of")), "sent_at": naive_utc(d.get("sent_at")),
+             "error": scrub(d["error"]) if d.get("error") else None,
+             "metric": d["metric"] if _is_finite(d.get("metric")) else None}
+        rows.append(tuple(d.get(col) for col, _ in TABLES["notifications"]))
+    return rows
+
+
 WINDOWS = ("current", "reference")
 
 
@@ -195,7 +220,7 @@ def measurements(details: dict[str, Any]) -> Iterator[tuple[str, str, str | None
             counts = hist.get(window)
             if isinstance(counts, list):
                 for label, value in zip(hist["bins"], counts):
-                    if _finite(value):
+                    if _is_finite(value):
                         yield "histogram", window, str(label), float(value)
     for path, value in _flatten(details, ()):
         if path[0] in ("histogram", "profile", "profiles"):
@@ -211,9 +236,10 @@ def _flatten(value: Any, path: tuple) -> Iterator[tuple[tuple, float]]:
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             yield from _flatten(v, (*path, i))
-    elif _finite(value) and path:
+    elif _is_finite(value) and path:
         yield path, value
 
 
-def _finite(value: Any) -> bool:
+def _is_finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
