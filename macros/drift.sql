@@ -148,3 +148,13 @@ count_if(isnan({{ value }})) AS nan,
 count_if({{ value }} = double('inf')) AS posinf,
 count_if({{ value }} = double('-inf')) AS neginf
 {% endmacro %}
+
+{# Counts per segment and value (`segments`: segment column names), most frequent first, for the
+   per-segment histograms of a categorical drift test (on the overall reference's categories). #}
+{% macro default__category_counts_by_segment(relation, column, segments, limit) %}
+select {% for s in segments %}{{ identifier(s) }} AS g{{ loop.index0 }}, {% endfor %}{{ column }} AS value, count(*) AS n
+from {{ relation }}
+group by {% for s in segments %}{{ identifier(s) }}, {% endfor %}{{ column }}
+order by n desc
+limit {{ limit }}
+{% endmacro %}

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from sqlmon.evidence import line as evidence_line
 from sqlmon.redact import scrub
 from sqlmon.results import RANK, failing_unjudged, unjudged_monitors
 
@@ -97,6 +99,9 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
         for r in results:
             if r.status == "error" and "\n" in r.message:
                 console.print(f"  [red]{r.unique_id}[/]: {scrub(r.message)}")
+            evidence = _evidence(r)
+            if evidence:        # escaped: a value is data, never rich markup
+                console.print(f"  [{STYLE[r.status]}]{escape(r.unique_id)}[/]: {escape(evidence)}")
         console.print()
     counts = rr.by_status()
     parts = [f"[{STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n]
@@ -171,6 +176,9 @@ class RunOutput:
                 text = text.replace("\n", "\n" + " " * 10)
                 tier = f" [{r.tier}]" if r.tier else ""          # a `low` fail is listed, and does not fail the run
                 self.out.write(f"  {r.status.upper():<7} {r.unique_id}{tier} ({r.location}): {text}\n")
+                evidence = None if self.quiet else _evidence(r)
+                if evidence:
+                    self.out.write(f"{' ' * 10}{evidence}\n")
                 if self.format == "github" and r.status in ("fail", "error", "warn"):
                     self.out.write(_annotation(r))
             if silent:
@@ -184,6 +192,12 @@ class RunOutput:
     def _json(self, event: dict[str, Any]) -> None:
         self.out.write(scrub(json.dumps(event, default=str)) + "\n")
         self.out.flush()
+
+
+def _evidence(r: "Result") -> str | None:
+    """The offending values of a warning or failing test, on one line (sqlmon.evidence)."""
+    text = evidence_line(r.test_type, r.details) if r.status in ("warn", "fail") else None
+    return scrub(text) if text else None
 
 
 def _judged_nothing(rr: "RunResult", silent: list[str]) -> str:

@@ -24,6 +24,7 @@ from sqlmon.requests import Query, due
 from sqlmon.results import Outcome, Result
 from sqlmon.sql import generate
 from sqlmon.sql import key as sql_key
+from sqlmon.testtypes.evidence import with_evidence
 
 
 @dataclass
@@ -111,7 +112,7 @@ def execute(prepared: list[Prepared], adapter: Adapter, gates: tuple[str, ...], 
                 continue
             if phase:
                 p.ctx.results = ex.results
-            _advance(ex, live, p, p.test_type.run(p.ctx), None, 0.0)
+            _advance(ex, live, p, with_evidence(p.test_type, p.ctx), None, 0.0)
         _apply_gates(ex, live, gates)
         _drive(ex, live, adapter, gates, policy, on_query)
     _apply_gates(ex, live, gates, finished=True)
@@ -143,9 +144,8 @@ def _drive(ex: Execution, live: dict[str, _Live], adapter: Adapter, gates: tuple
             mine = [got.get(i) for i, (u, _) in enumerate(owners) if u == uid]
             errors = [m for m in mine if isinstance(m, SqlmonError)]
             spent = lv.seconds + sum(seconds.get(i, 0.0) for i, (u, _) in enumerate(owners) if u == uid)
-            if errors:
-                _finish(ex, lv.prepared, base_result(lv.prepared.test, "error", placed(errors[0], lv.prepared.test)), spent)
-                lv.gen.close()
+            if errors:      # raised in the test at its `yield`: one that can do without the answer
+                _advance(ex, live, lv.prepared, lv.gen, None, spent, errors[0])    # (evidence) keeps its result
                 continue
             _advance(ex, live, lv.prepared, lv.gen, mine, spent)
         _apply_gates(ex, live, gates)
@@ -158,9 +158,10 @@ def _never_held(lv: _Live) -> bool:
     return lv.gate or all(isinstance(r, Query) for r in lv.requests)
 
 
-def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answer: Any, spent: float) -> None:
+def _advance(ex: Execution, live: dict[str, _Live], p: Prepared, gen: Any, answer: Any, spent: float,
+             error: SqlmonError | None = None) -> None:
     try:
-        requests = gen.send(answer) if answer is not None else next(gen)
+        requests = gen.throw(error) if error is not None else gen.send(answer) if answer is not None else next(gen)
     except StopIteration as stop:
         outcome = stop.value if isinstance(stop.value, Outcome) else Outcome(None, {}, "test returned nothing", "error")
         _finish(ex, p, judge(p.test, outcome), spent)
@@ -191,6 +192,9 @@ def _finish(ex: Execution, p: Prepared, result: Result, spent: float) -> None:
     ctx = p.ctx
     if ctx is not None:
         result.windows = {name: w.bounds() for name, w in ctx.windows.items()}
+        used = (result.details or {}).get("reference_window")
+        if isinstance(used, dict) and used.get("source") == "pinned":     # the counts are the pin's
+            result.windows["reference"] = {k: used.get(k) for k in ("relation", "start", "end")}
     ex.results[p.test.unique_id] = result
     if ex.reporter is not None:
         ex.reporter.finished(result)

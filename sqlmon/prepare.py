@@ -194,7 +194,8 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
             ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
                               reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
                               reference_signal=signal, reference_columns=ref_cols, history=history,
-                              samples=adapter.samples, memo=memo, session=session)
+                              samples=adapter.samples, memo=memo, session=session,
+                              evidence=project.spec.evidence)
             out.append(Prepared(test, test_types[test.test_type](), ctx))
         except SqlmonError as err:
             out.append(Prepared(test, error=base_result(test, "error", str(err))))

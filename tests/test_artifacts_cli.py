@@ -48,7 +48,7 @@ def test_run_results_json_validates(proj):
                                "not_judged": 2}
     by = {r["unique_id"]: r for r in data["results"]}
     assert by["ok.x.mean"]["metric"] is None and by["ok.x.mean"]["status"] == "skipped"
-    assert by["ev.cat.not_null"]["details"] == {"failing_rows": 1, "rows": 4}
+    assert by["ev.cat.not_null"]["details"] == {"failing_rows": 1, "rows": 4, "sampling": {"model": "binomial", "n": 4}}
     assert by["ev.cat.not_null"]["location"].endswith("monitors.yml:10")
 
 

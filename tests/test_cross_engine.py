@@ -208,11 +208,15 @@ monitors:
       - calibration_error
     columns:
       - name: id
-        tests: [unique]
+        tests: [unique, {unique: {name: id_unique_by_country, segments: [country], min_segment_rows: 1}}]
       - name: x
         tests: [not_null, {range: {min: 0, max: 20}}, mean, {mean: {name: mean_vs_reference, compare: reference}},
                 stddev, min, max, {quantile: {q: 0.9}}, distinct_count, distinct_share, nonfinite_share,
-                drift, {drift: {name: x_psi, method: psi}}, {drift: {name: x_ks, method: ks}}]
+                drift, {drift: {name: x_psi, method: psi}}, {drift: {name: x_ks, method: ks}},
+                {not_null: {name: x_nulls_by_flag, segments: [flag], min_segment_rows: 1}},
+                {mean: {name: x_mean_by_country, segments: [country], min_segment_rows: 1, compare: reference}},
+                {quantile: {name: x_median_by_country, q: 0.5, segments: [country], min_segment_rows: 1}},
+                {drift: {name: x_drift_by_flag, segments: [flag], min_segment_rows: 1}}]
       - name: n
         tests: [mean, {quantile: {q: 0.5}}, drift]
       - name: amount
@@ -220,9 +224,13 @@ monitors:
       - name: cat
         tests: [{not_null: {missing_values: ['']}}, {accepted_values: {values: [a, b, "it's", 'say "hi"']}},
                 distinct_count, {length: {min: 1, max: 5}}, {drift: {k: 3}},
-                {drift: {name: cat_chisquare, k: 3, method: chisquare}}]
+                {drift: {name: cat_chisquare, k: 3, method: chisquare}},
+                {accepted_values: {name: cat_ok_by_country, values: [a, b], segments: [country], min_segment_rows: 1}},
+                {drift: {name: cat_drift_by_country, k: 3, segments: [country], min_segment_rows: 1}}]
       - name: country
-        tests: [{regex: {pattern: "^[A-Z]{2}$"}}, {relationships: {to: countries, field: code}}]
+        tests: [{regex: {pattern: "^[A-Z]{2}$"}}, {relationships: {to: countries, field: code}},
+                {relationships: {name: country_known_by_flag, to: countries, field: code, segments: [flag],
+                                 min_segment_rows: 1}}]
       - name: flag
         tests: [not_null, drift]
       - name: ts

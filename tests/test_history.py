@@ -109,6 +109,25 @@ def test_read_api_dedupes_reruns_and_filters_by_time(proj):
         h.close()
 
 
+def test_a_pinned_baseline_reports_its_own_reference_window(proj):
+    """A rolling reference pinned on the 10th and judged on the 12th: the counts are the pin's, and
+    so is the reference window the result, run_results.json and the history show."""
+    proj.monitors(MON.replace("reference: {between: ['2024-01-08', '2024-01-09']}", "reference: {previous: 2 days}"))
+    first = proj.api(as_of="2024-01-10", write_artifacts=False)
+    drift = next(r for r in first.results if r.name == "cat_drift")
+    window = drift.details["reference_window"]
+    assert window["source"] == "monitor" and (window["start"], window["end"]) == (
+        "2024-01-07T00:00:00+00:00", "2024-01-09T00:00:00+00:00")
+    assert proj.cli("baseline", "--monitor", "ev").exit_code == 0
+    later = next(r for r in proj.api(as_of="2024-01-12").results if r.name == "cat_drift")
+    assert later.details["pinned"] is True
+    assert later.details["reference_window"] == {**window, "source": "pinned"}
+    assert (later.windows["reference"]["start"], later.windows["reference"]["end"]) == (window["start"], window["end"])
+    stored = query(hist_path(proj), "SELECT reference_start, reference_end FROM results "
+                                    "WHERE unique_id = 'ev.cat.cat_drift' AND as_of = '2024-01-12'")
+    assert [(a.isoformat(), b.isoformat()) for a, b in stored] == [("2024-01-07T00:00:00", "2024-01-09T00:00:00")]
+
+
 def test_reference_profile_pin_and_invalidation(proj):
     proj.monitors(MON)
     first = proj.api(write_artifacts=False)

@@ -71,11 +71,17 @@ CASES = {
                             "monitors.yml:12 (monitors[0].columns[0].tests[0].range)", "min 5 > max 1"),
     "nan parameter": (GOOD.replace("tests: [not_null]", "tests: [{range: {min: .nan}}]"),
                       "monitors.yml:12 (monitors[0].columns[0].tests[0].range.min)", "finite number"),
-    "segments on a data-quality test": (
-        GOOD.replace("tests: [not_null]", "tests: [{not_null: {segments: [country]}}]"),
-        "monitors.yml:12 (monitors[0].columns[0].tests[0].not_null.segments)", "has no segments"),
-    "segments on drift": (GOOD.replace("tests: [not_null]", "tests: [{drift: {segments: [country]}}]"),
-                          "(monitors[0].columns[0].tests[0].drift.segments)", "has no segments"),
+    "segments on freshness": (
+        GOOD.replace("      - row_count\n", "      - {freshness: {segments: [country]}}\n"),
+        "monitors.yml:9 (monitors[0].tests[0].freshness.segments)", "has no segments"),
+    "segments on dataset_drift": (GOOD.replace("      - row_count\n", "      - {dataset_drift: {segments: [x]}}\n"),
+                                  "(monitors[0].tests[0].dataset_drift.segments)", "has no segments"),
+    "segment guard on a test without segments": (
+        GOOD.replace("      - row_count\n", "      - {freshness: {min_segment_rows: 5}}\n"),
+        "(monitors[0].tests[0].freshness", "min_segment_rows"),
+    "segment guard on dataset_drift": (
+        GOOD.replace("      - row_count\n", "      - {dataset_drift: {max_segments: 5}}\n"),
+        "(monitors[0].tests[0].dataset_drift", "max_segments"),
     "preset": (GOOD.replace("    timestamp: ts\n", "    timestamp: ts\n    preset: binary_clasifier\n"),
                "monitors.yml:6 (monitors[0].preset)", "unknown preset 'binary_clasifier'"),
     "monitor defaults for an unknown test type": (

@@ -336,8 +336,8 @@ def check_defaults(defaults: dict[str, dict[str, Any]], test_types: dict[str, An
 
 
 THRESHOLD_KEYS = ("warn_if", "error_if")
-SEGMENTS_HINT = ("`segments:` applies to model-quality tests (accuracy, roc_auc, ...); remove it here "
-                 "(monitor-level `segments:` feeds the model tests)")
+SEGMENTS_HINT = ("`segments:` applies to data-quality, statistic, drift and model-quality tests, not to freshness, "
+                 "schema, custom_sql, dataset_drift or anomaly; remove it here")
 
 
 def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: ProjectSpec,

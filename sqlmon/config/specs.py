@@ -163,6 +163,15 @@ class DbtSpec(Spec):
     import_tests: bool = False            # dbt's data_tests: on the models become sqlmon tests
 
 
+class EvidenceSpec(Spec):
+    """`evidence:` in sqlmon_project.yml: whether a test that warns or fails fetches its offending
+    values (and, with `samples:`, failing rows) in a follow-up query (README "Evidence"). Values
+    are user data: `evidence: false` sends no such query at all."""
+
+    enabled: bool = True
+    top: int = Field(10, ge=1, le=100, strict=True)      # offending values kept per test
+
+
 class ProjectSpec(Spec):
     name: str
     version: Any = None
@@ -173,6 +182,7 @@ class ProjectSpec(Spec):
     target_path: str | None = None        # default target/, or target/sqlmon/ beside dbt's files
     sql_dialect: str = "duckdb"
     history: HistorySpec = HistorySpec()
+    evidence: EvidenceSpec = EvidenceSpec()
     dbt: DbtSpec | Literal[False] | None = None     # false: not a dbt project, whatever is around it
     defaults: dict[str, dict[str, Any]] = {}
     vars: dict[str, Any] = {}
@@ -195,6 +205,18 @@ class ProjectSpec(Spec):
     @classmethod
     def _empty_history(cls, value: Any) -> Any:
         return {} if value is None else value      # `history:` with nothing under it
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence_switch(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, bool):                 # `evidence: false`, the one switch
+            return {"enabled": value}
+        if not isinstance(value, dict):
+            raise BadValue(f"`evidence:` is true, false or a mapping, got {value!r}",
+                           "write `evidence: false` to send no evidence query, or `evidence: {enabled: true, top: 10}`")
+        return value
 
 
 # --- test entries -------------------------------------------------------------------------

@@ -125,7 +125,8 @@ class HistoryReader:
                   SELECT r.unique_id, r.status,
                          ROW_NUMBER() OVER (PARTITION BY r.unique_id ORDER BY u.started_at DESC) AS rn
                   FROM {{s}}results AS r JOIN {{s}}runs AS u ON u.invocation_id = r.invocation_id
-                  WHERE r.unique_id IN ({marks}) AND u.started_at < ? AND r.invocation_id <> ?) AS t
+                  WHERE r.unique_id IN ({marks}) AND u.started_at < ? AND r.invocation_id <> ?
+                        AND r.segment IS NULL) AS t
                 WHERE rn = 1""", (*unique_ids, naive_utc(before), exclude_invocation or ""))
         return dict(rows)
 
@@ -205,6 +206,46 @@ class HistoryReader:
 
     def close(self) -> None:
         self.store.close()
+
+    def recent_until(self, until: datetime, runs: int = 60) -> dict[str, list[SeriesPoint]]:
+        """As `recent`, but over the last `runs` distinct `as_of` values at or before `until` (the
+        report of a backfill's day or of an `--as-of` run shows nothing recorded after it)."""
+        cut = self.store.read("""SELECT MIN(as_of) FROM (SELECT DISTINCT as_of FROM {s}runs WHERE as_of <= ?
+                                 ORDER BY as_of DESC LIMIT ?) AS t""", (naive_utc(until), runs))
+        if not cut or cut[0][0] is None:
+            return {}
+        rows = self.store.read(
+            """SELECT unique_id, as_of, metric, status, invocation_id FROM (
+                 SELECT r.unique_id, r.as_of, r.metric, r.status, r.invocation_id,
+                        ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.as_of ORDER BY u.finished_at DESC) AS rn
+                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+                 WHERE r.as_of >= ? AND r.as_of <= ? AND r.segment IS NULL) AS t
+               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0], naive_utc(until)))
+        out: dict[str, list[SeriesPoint]] = {}
+        for uid, a, m, s, i in rows:
+            out.setdefault(uid, []).append(SeriesPoint(_utc(a), m, s, i))
+        return out
+
+    def segment_series(self, unique_id: str, segments: list[Any], *, since: datetime | None = None,
+                       before: datetime | None = None) -> dict[str, list[SeriesPoint]]:
+        """Each segment's results of `unique_id` (`since <= as_of < before`, one per `as_of`, oldest
+        first), keyed by the stored segment JSON (sorted keys): the report's worst-segment lines."""
+        keys = sorted({_segment(s) for s in segments if s is not None})
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        rows = self.store.read(
+            f"""SELECT segment, as_of, metric, status, invocation_id FROM (
+                  SELECT r.segment, r.as_of, r.metric, r.status, r.invocation_id,
+                         ROW_NUMBER() OVER (PARTITION BY r.segment, r.as_of ORDER BY u.finished_at DESC) AS rn
+                  FROM {{s}}results AS r JOIN {{s}}runs AS u ON u.invocation_id = r.invocation_id
+                  WHERE r.unique_id = ? AND r.segment IN ({marks}) AND r.as_of < ? AND r.as_of >= ?) AS t
+                WHERE rn = 1 ORDER BY segment, as_of""",
+            (unique_id, *keys, naive_utc(before) or _FAR_FUTURE, naive_utc(since) or _FAR_PAST))
+        out: dict[str, list[SeriesPoint]] = {}
+        for seg, a, m, s, i in rows:
+            out.setdefault(seg, []).append(SeriesPoint(_utc(a), m, s, i))
+        return out
 
 
 class History(HistoryReader):

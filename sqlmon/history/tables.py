@@ -96,6 +96,16 @@ _VIEWS = {
 }
 
 
+# The views as of schema version 3 (version 1's text above stays as shipped: migrations replay it).
+_SEGMENT_AWARE_VIEWS = {
+    "sqlmon_latest_status": _VIEWS["sqlmon_latest_status"].replace(
+        "ON u.invocation_id = r.invocation_id) AS t", "ON u.invocation_id = r.invocation_id\n"
+        "              WHERE r.segment IS NULL) AS t"),
+    "sqlmon_failures_by_monitor_day": _VIEWS["sqlmon_failures_by_monitor_day"].replace(
+        "FROM {s}results\n", "FROM {s}results\n        WHERE segment IS NULL\n"),
+}
+
+
 def _create_table(name: str) -> str:
     cols = ", ".join(f"{c} {t}" for c, t in TABLES[name])
     return f"CREATE TABLE IF NOT EXISTS {{s}}{name} ({cols})"
@@ -108,6 +118,9 @@ MIGRATIONS: list[list[str]] = [
      *(f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _VIEWS.items())],
     # 2: what notifications delivered, so suppression and recoveries follow deliveries, not results
     [_create_table("notifications")],
+    # 3: a segmented test also writes one row per judged segment (`segment` = its key): the views
+    # show and count the tests' own rows
+    [f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _SEGMENT_AWARE_VIEWS.items()],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -169,7 +182,10 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
         per_column = details.pop("profiles", None) or []
         cur, ref = (r.windows or {}).get("current") or {}, (r.windows or {}).get("reference") or {}
         segment = _json(r.segment)
-        metric = r.metric if r.metric is not None and math.isfinite(r.metric) else None
+        # A segmented test's own row holds the OVERALL value (its metric may be its worst
+        # segment's); each judged segment gets a row of its own below, so no line mixes segments.
+        segmented = "segment_columns" in details
+        metric = _finite(details.get("overall")) if segmented else _finite(r.metric)
         rows["results"].append((
             rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, r.status, r.severity,
             metric, r.warn_if, r.error_if, scrub(r.message), _json(details), naive_utc(cur.get("start")),
@@ -179,6 +195,12 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
             if n >= MAX_MEASUREMENTS:
                 break
             rows["measurements"].append((rr.invocation_id, as_of, r.unique_id, name, window, segment, bin_, value))
+        for s in details.get("segments") or [] if segmented else []:
+            rows["results"].append((
+                rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, s.get("status"),
+                r.severity, _finite(s.get("metric")), r.warn_if, r.error_if, scrub(str(s.get("message") or "")),
+                _json({"rows": s.get("rows")}), naive_utc(cur.get("start")), naive_utc(cur.get("end")),
+                naive_utc(ref.get("start")), naive_utc(ref.get("end")), _json(s.get("segment")), _json(list(r.tags))))
         saved = [(details.get("profile_key"), profile)] + [(b.get("profile_key"), b.get("profile")) for b in per_column]
         for key, prof in saved:
             if isinstance(prof, dict) and key:
@@ -223,7 +245,8 @@ def measurements(details: dict[str, Any]) -> Iterator[tuple[str, str, str | None
                     if _is_finite(value):
                         yield "histogram", window, str(label), float(value)
     for path, value in _flatten(details, ()):
-        if path[0] in ("histogram", "profile", "profiles"):
+        # evidence is user data, not measures; segments have rows of their own (run_rows)
+        if path[0] in ("histogram", "profile", "profiles", "evidence", "segments"):
             continue
         window = next((w for p in path for w in WINDOWS if str(p).startswith(w)), "current")
         yield ".".join(map(str, path)), window, None, float(value)
@@ -243,3 +266,6 @@ def _flatten(value: Any, path: tuple) -> Iterator[tuple[tuple, float]]:
 def _is_finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
+
+def _finite(value: Any) -> float | None:
+    return float(value) if _is_finite(value) else None

@@ -4,6 +4,7 @@ in ``details.segments``. Pure; statuses come from :func:`sqlmon.judge.evaluate.j
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlmon.results import RANK, Outcome
 MIN_SEGMENT_ROWS = 100
 MAX_SEGMENTS = 20
 SHOWN_SEGMENTS = 10
+SEGMENT_DETAILS = ("stats", "reference_count", "current_count", "failing_rows")   # kept per listed segment
 
 
 @dataclass
@@ -50,14 +52,17 @@ def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], directio
     min_rows = getattr(p, "min_segment_rows", MIN_SEGMENT_ROWS)
     max_n = getattr(p, "max_segments", MAX_SEGMENTS)
     names = list(segments[0].key) if segments else []
-    ranked = sorted(segments, key=lambda s: -s.rows)
+    # largest first; equal sizes by key, so every engine (whose GROUP BY order differs) judges the same ones
+    ranked = sorted(segments, key=lambda s: (-s.rows, json.dumps(s.key, sort_keys=True, default=str)))
     eligible = [s for s in ranked if s.rows >= min_rows]
     judged_segs, beyond = eligible[:max_n], eligible[max_n:]
-    listed = []
+    listed, verdicts = [], {}
     for s in judged_segs:
         r = judge(ctx.test, s.outcome)
         listed.append({"segment": s.key, "metric": s.outcome.metric, "status": r.status,
-                       "rows": s.rows, "message": s.outcome.message})
+                       "rows": s.rows, "message": s.outcome.message,
+                       **{k: s.outcome.details[k] for k in SEGMENT_DETAILS if k in s.outcome.details}})
+        verdicts[id(listed[-1])] = s.outcome.verdict     # a test's own rule (drift's two gates) travels along
     # the judged metric may be a segment's: the overall value's sampling noise is not its own
     details = {**{k: v for k, v in overall.details.items() if k != "sampling"}, "overall": overall.metric, "segment_columns": names,
                "segments_total": len(segments), "segments_judged": len(judged_segs),
@@ -67,6 +72,7 @@ def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], directio
         details["segments"] = listed[:SHOWN_SEGMENTS]
         return Outcome(overall.metric, details, overall.message, status=overall.status or "error")
     base = judge(ctx.test, overall).status
+    details["overall_status"] = base
 
     def rank(item: dict) -> tuple:
         m = item["metric"]
@@ -81,11 +87,11 @@ def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], directio
     if worst is None or rank(worst) >= rank({"metric": overall.metric, "status": base}):
         details["worst_segment"] = worst["segment"] if worst else None
         tail = f"; worst segment {_label(worst['segment'])}: {worst['metric']:.6g}" if worst else ""
-        return Outcome(overall.metric, details, f"{overall.message} ({summary}{tail})")
+        return Outcome(overall.metric, details, f"{overall.message} ({summary}{tail})", verdict=overall.verdict)
     details["worst_segment"] = worst["segment"]
     return Outcome(worst["metric"], details,
                    f"worst segment {_label(worst['segment'])}: {worst['message']} "
-                   f"(overall {overall.metric:.6g}; {summary})")
+                   f"(overall {overall.metric:.6g}; {summary})", verdict=verdicts[id(worst)])
 
 
 __all__ = ["MAX_SEGMENTS", "MIN_SEGMENT_ROWS", "Segment", "badness", "judge_segments"]

@@ -1,2 +1,3 @@
-"""What a run leaves for people and pipelines: run_results.json, JUnit and Markdown (artifacts),
-the HTML report (html, charts, page) and webhook notifications (notify)."""
+"""What a run leaves for people and pipelines: run_results.json, JUnit and Markdown (artifacts)
+and the HTML report (html; figures, charts, panels, numbers, gather, page). Webhook notifications
+are sqlmon.notify."""

@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlmon.errors import ConfigError, SqlmonError
+from sqlmon.evidence import line as evidence_line
 from sqlmon.redact import scrub
 from sqlmon.results import RANK, FailPolicy, RunResult, clean, fail_policy, failing_unjudged, unjudged_monitors
 from sqlmon.version import __version__
@@ -80,6 +81,9 @@ def junit(rr: RunResult) -> str:
             # thresholds only when set: "warn_if=None" says nothing to the reader
             limits = " ".join(f"{k}={v}" for k, v in (("warn_if", r.warn_if), ("error_if", r.error_if)) if v)
             text = f"metric={_fmt(r.metric)}{' ' + limits if limits else ''}\n{r.message}"
+            evidence = evidence_line(r.test_type, r.details) if r.status in ("warn", "fail") else None
+            if evidence:            # the body only: the message attribute stays the result's message
+                text += f"\n{evidence}"
             if r.status == "fail":
                 ET.SubElement(case, "failure", message=r.message.splitlines()[0] if r.message else "fail").text = text
             elif r.status == "error":
@@ -124,9 +128,20 @@ def summary_md(rr: RunResult) -> str:
             owner = f" {_owner(r)} |" if owners else ""
             lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{tier}{owner} {_fmt(r.metric)} | {thr} | "
                          f"{msg} |")
+        evidence = [(r.unique_id, evidence_line(r.test_type, r.details)) for r in problems if r.status in ("warn", "fail")]
+        evidence = [(uid, text) for uid, text in evidence if text]
+        if evidence:
+            lines += ["", "**Evidence** (`evidence:` in sqlmon_project.yml)", ""]
+            lines += [f"- `{uid}`: {_md(text)}" for uid, text in evidence]
     else:
         lines.append("All tests passed.")
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Data as Markdown text: no tag, link, emphasis or table cell of its own."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + c if c in "\\`*_[]|~#" else c for c in text)
 
 
 def _owner(r: Any) -> str:

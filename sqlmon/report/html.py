@@ -1,11 +1,12 @@
 """`target/report.html`: one self-contained page people read after a run (no network, no libraries).
 
-Per monitor, every test with its status, metric, thresholds and message; a reference-vs-current
-histogram overlay where a result has `details["histogram"]`; the metric's history from the
-history store with thresholds and anomalies marked; each test's tier and owner; filters by status,
-monitor, tier, tag and text (vanilla JS; the URL hash `#status=fail,warn&tier=critical` presets
-them, so a link can point at the failures). Built from `run_results.json`'s shape, so `sqlmon
-report` re-renders any run.
+Per monitor, every test with its status, metric, thresholds and message; beside each chart the
+panel that explains it (figures.py: drift histograms with counts and p-values, history charts with
+the run marked, anomaly bands, worst segments; panels.py: the tables); each test's tier and owner;
+filters by status, monitor, tier, tag and text (vanilla JS; the URL hash
+`#status=fail,warn&tier=critical` presets them, so a link can point at the failures). Built from
+`run_results.json`'s shape, so `sqlmon report` re-renders any run, and from the history up to that
+run's `as_of` only (gather.py).
 """
 from __future__ import annotations
 
@@ -14,17 +15,16 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmon.config.thresholds import parse_threshold
-from sqlmon.errors import ConfigError, SqlmonError
-from sqlmon.report.charts import HistoryPoint, histogram_svg, history_svg
+from sqlmon.errors import ConfigError
+from sqlmon.report.figures import RunView, anomaly_marks, figures
+from sqlmon.report.gather import ReportHistory, read_history, run_as_of
+from sqlmon.report.numbers import value
 from sqlmon.report.page import PAGE
 from sqlmon.results import RANK
 
 if TYPE_CHECKING:
     from sqlmon.history import HistoryReader, SeriesPoint
     from sqlmon.results import RunResult
-
-FLAGGED = ("warn", "fail")
 
 
 def write_report(run: "RunResult | dict[str, Any]", history: "HistoryReader | None", path: Path,
@@ -33,14 +33,7 @@ def write_report(run: "RunResult | dict[str, Any]", history: "HistoryReader | No
     from sqlmon.report.artifacts import atomic_write, run_results
 
     data = run if isinstance(run, dict) else run_results(run)
-    series: dict[str, list[SeriesPoint]] = {}
-    note = ""
-    if history is not None:
-        try:
-            series = history.recent(runs)
-        except SqlmonError as err:
-            note = f"history unavailable: {err.message}"
-    atomic_write(path, render(data, series, note))
+    atomic_write(path, render(data, read_history(data, history, runs)))
     return path
 
 
@@ -57,10 +50,16 @@ def report_from_target(target_dir: Path, history: "HistoryReader | None", path: 
     return write_report(data, history, path or target_dir / "report.html", runs)
 
 
-def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: str = "") -> str:
+def render(data: dict[str, Any], history: "ReportHistory | dict[str, list[SeriesPoint]] | None" = None,
+           note: str = "") -> str:
+    """The page. `history`: what gather.read_history read (a plain series dict will do)."""
+    hist = history if isinstance(history, ReportHistory) else ReportHistory(series=dict(history or {}))
+    note = note or hist.note
     results = data.get("results", [])
     meta = data.get("metadata", {})
-    flagged = _anomaly_marks(results, series)
+    run_at = run_as_of(data)
+    view = RunView(hist, run_at, meta.get("invocation_id"), {r["unique_id"]: r for r in results})
+    view.marks = anomaly_marks(results, hist, run_at)
     monitors: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         monitors.setdefault(r["monitor"], []).append(r)
@@ -70,7 +69,7 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
         rows = sorted(monitors[name], key=lambda r: (RANK.get(r["status"], 9), r["unique_id"]))
         counts = {s: sum(1 for r in rows if r["status"] == s) for s in RANK}
         badge = " ".join(f'<span class="badge {s}">{n} {s}</span>' for s, n in counts.items() if n)
-        body = "".join(_test(r, *_chart_series(r, series, flagged)) for r in rows)
+        body = "".join(_test(r, *figures(r, view)) for r in rows)
         sections.append(f'<section class="monitor" data-monitor="{escape(name)}"><h2>{escape(name)} {badge}</h2>{body}</section>')
     summary = data.get("summary", {})
     totals = " ".join(f'<span class="badge {s}">{summary.get(s, 0)} {s}</span>' for s in RANK if summary.get(s))
@@ -78,9 +77,10 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
     declared = list((meta.get("fail_on") or {}).get("tiers") or {})     # the project's order: critical first
     used = {r["tier"] for r in results if r.get("tier")}
     tiers = [t for t in declared if t in used] + sorted(used - set(declared))
+    when = f"{run_at:%Y-%m-%d %H:%M} UTC" if run_at is not None else str(meta.get("as_of", "?"))
     return (PAGE
-            .replace("{{title}}", escape(f"sqlmon report — {meta.get('target', '')} as of {meta.get('as_of', '')}"))
-            .replace("{{heading}}", escape(f"as of {meta.get('as_of', '?')} · target {meta.get('target', '?')} "
+            .replace("{{title}}", escape(f"sqlmon report — {meta.get('target', '')} as of {when}"))
+            .replace("{{heading}}", escape(f"as of {when} · target {meta.get('target', '?')} "
                                            f"({meta.get('adapter', '?')}) · run {meta.get('invocation_id', '?')[:12]} · "
                                            f"exit {summary.get('exit_code', '?')}"))
             .replace("{{totals}}", totals)
@@ -91,71 +91,23 @@ def render(data: dict[str, Any], series: dict[str, list["SeriesPoint"]], note: s
             .replace("{{sections}}", "".join(sections) or '<p class="note">No results.</p>'))
 
 
-def _anomaly_marks(results: list[dict[str, Any]], series: dict[str, list["SeriesPoint"]]) -> dict[str, set]:
-    """unique_id -> the as_of values where an anomaly test on it said warn/fail (this run included)."""
-    marks: dict[str, set] = {}
-    for r in results:
-        of = (r.get("details") or {}).get("of")
-        if r.get("test_type") != "anomaly" or not of:
-            continue
-        marks.setdefault(of, set()).update(p.as_of for p in series.get(r["unique_id"], []) if p.status in FLAGGED)
-    return marks
-
-
-def _chart_series(r: dict[str, Any], series: dict[str, list["SeriesPoint"]],
-                  flagged: dict[str, set]) -> tuple[list["SeriesPoint"], set, str]:
-    """What a test's history chart shows: its own metric, or for an anomaly test the metric it
-    watches (the z-score alone says little), with the anomalies ringed."""
-    uid = r["unique_id"]
-    of = (r.get("details") or {}).get("of") if r.get("test_type") == "anomaly" else None
-    if of:
-        return series.get(of, []), flagged.get(of, set()), f"{of} history, anomalies ringed"
-    return series.get(uid, []), flagged.get(uid, set()), "metric history"
-
-
-def _test(r: dict[str, Any], points: list["SeriesPoint"], anomalies: set, caption: str) -> str:
+def _test(r: dict[str, Any], charts: list[str], troubled: bool) -> str:
     uid, status = r["unique_id"], r["status"]
     thresholds = " · ".join(f"{k} {escape(str(r[k]))}" for k in ("error_if", "warn_if") if r.get(k))
-    charts = []
-    hist = (r.get("details") or {}).get("histogram")
-    if isinstance(hist, dict) and isinstance(hist.get("bins"), list):
-        charts.append(f'<figure><figcaption>reference vs current (share of rows)</figcaption>'
-                      f'{histogram_svg(hist["bins"], hist.get("reference"), hist.get("current"), uid)}</figure>')
-    if len(points) >= 2:
-        hp = [HistoryPoint(p.as_of, p.metric, p.status, p.as_of in anomalies) for p in points]
-        own = caption == "metric history"
-        warn, error = (_value(r.get("warn_if")), _value(r.get("error_if"))) if own else (None, None)
-        charts.append(f'<figure><figcaption>{escape(caption)} ({len(points)} runs)</figcaption>'
-                      f'{history_svg(hp, warn, error, uid)}</figure>')
     message = escape(r.get("message") or "")
     location = escape(r.get("location") or "")
     tags = " ".join(r.get("tags", []))
     # Open what deserves a look: a problem now, a drift overlay, or trouble in the plotted history.
-    troubled = any(p.as_of in anomalies or p.status in FLAGGED for p in points)
-    opened = " open" if charts and (status != "pass" or hist or troubled) else ""
+    drift = isinstance((r.get("details") or {}).get("histogram"), dict)
+    opened = " open" if charts and (status != "pass" or drift or troubled) else ""
     owner = escape(str(r.get("owner") or (r.get("meta") or {}).get("owner") or ""))
     tier = escape(r.get("tier") or "")
     about = " · ".join(x for x in (f"tier {tier}" if tier else "", f"owner {owner}" if owner else "", location) if x)
-    inner = (f'<p class="msg">{message}</p>' + (f'<p class="where">{about}</p>' if about else "") +
-             ("".join(charts) if charts else ""))
+    inner = (f'<div class="body"><p class="msg">{message}</p>' + (f'<p class="where">{about}</p>' if about else "") +
+             "".join(charts) + "</div>")
     return (f'<details class="test" data-status="{status}" data-monitor="{escape(r["monitor"])}" '
             f'data-tags="{escape(tags)}" data-tier="{tier}" data-id="{escape(uid)}"{opened}>'
             f'<summary><span class="badge {status}">{status}</span><code>{escape(uid.split(".", 1)[-1])}</code>'
             f'<span class="type">{escape(r.get("test_type", ""))}{f" · {tier}" if tier else ""}</span>'
-            f'<span class="metric">{_fmt(r.get("metric"))}</span><span class="thr">{thresholds}</span>'
+            f'<span class="metric">{value(r.get("metric"))}</span><span class="thr">{thresholds}</span>'
             f'{"<span class=charts-flag>charts</span>" if charts else ""}</summary>{inner}</details>')
-
-
-def _value(text: Any) -> float | None:
-    if not text:
-        return None
-    try:
-        return parse_threshold(str(text)).value
-    except SqlmonError:
-        return None
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.4g}" if isinstance(v, (int, float)) and abs(v) < 1e6 else f"{v:.3e}"

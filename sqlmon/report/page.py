@@ -1,6 +1,6 @@
 """The page shell of report.html: inline CSS and a little vanilla JS for the filters.
 
-Kept apart from report.py so the Python stays readable. `{{...}}` slots are filled by report.py
+Kept apart from html.py so the Python stays readable. `{{...}}` slots are filled by report.py
 with escaped text. The script reads presets from the URL hash (`#status=fail,warn&monitor=m&tier=x
 &tag=t&q=text`), hides what does not match, and sets `<body data-ready="1">` when it has run, which
 the headless-browser test checks.
@@ -20,7 +20,7 @@ PAGE = """<!DOCTYPE html>
   header { background: #1d2733; color: #fff; padding: 14px 24px; }
   header h1 { font-size: 18px; margin: 0 0 4px; }
   header .sub { color: #c5ced8; font-size: 13px; }
-  main { padding: 8px 24px 40px; max-width: 1200px; }
+  main { padding: 8px 24px 40px; max-width: 1560px; }
   .filters { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid var(--line);
              padding: 10px 24px; display: flex; flex-wrap: wrap; gap: 14px; align-items: center; }
   .filters label { white-space: nowrap; }
@@ -37,19 +37,48 @@ PAGE = """<!DOCTYPE html>
   .metric { font-variant-numeric: tabular-nums; text-align: right; }
   .thr { color: #5b6773; font-size: 12px; }
   .charts-flag { color: #1e63b8; font-size: 11px; }
-  .msg { margin: 6px 0 2px 80px; }
-  .where { margin: 0 0 6px 80px; color: #8a949e; font-size: 12px; }
-  figure { display: inline-block; margin: 6px 12px 6px 80px; vertical-align: top; }
-  figcaption { font-size: 12px; color: #5b6773; }
+  .body { margin-left: 80px; }
+  .msg { margin: 6px 0 2px; }
+  .where { margin: 0 0 6px; color: #8a949e; font-size: 12px; }
+  /* each chart beside the panel that explains it; one column on narrow screens */
+  .pair { display: grid; grid-template-columns: minmax(0, 2.4fr) minmax(260px, 1fr); gap: 16px;
+          align-items: start; margin: 8px 0 14px; }
+  figure { margin: 0; min-width: 0; }
+  figcaption { font-size: 12px; color: #5b6773; margin-bottom: 2px; }
+  .side { font-size: 13px; min-width: 0; }
+  table.facts { border-collapse: collapse; width: 100%; margin: 0 0 10px; font-variant-numeric: tabular-nums; }
+  table.facts th { text-align: left; font-weight: 600; font-size: 12px; color: #5b6773;
+                   border-bottom: 1px solid var(--line); padding: 3px 6px; }
+  table.facts td { border-bottom: 1px solid #f0f2f4; padding: 3px 6px; vertical-align: top; }
+  table.facts td + td, table.facts th + th { text-align: right; }
+  table.segments tr.overall td { background: #f3f6f9; }
+  table.segments tr.worst td:first-child { font-weight: 600; }
+  table.segments .badge { min-width: 44px; }
+  table.gates td:nth-child(3) { white-space: nowrap; }
+  tr.verdict td { border-bottom: 0; padding-top: 6px; }
+  tr.verdict.hit strong, .hit { color: var(--fail); }
+  .miss { color: #5b6773; }
+  ul.windows { list-style: none; padding: 0; margin: 0 0 10px; font-size: 12px; color: #3b4754; }
+  ul.windows .k { display: inline-block; min-width: 70px; color: #5b6773; }
+  .small { font-size: 12px; color: #5b6773; margin: 0 0 8px; }
+  @media (max-width: 1000px) {
+    .body { margin-left: 0; }
+    .pair { grid-template-columns: minmax(0, 1fr); }
+    .side { max-width: 600px; }
+    details.test > summary { grid-template-columns: 64px minmax(0, 1fr) 90px 70px; }
+    details.test > summary .thr, details.test > summary .charts-flag { display: none; }
+  }
   .badge { display: inline-block; min-width: 56px; text-align: center; border-radius: 10px; padding: 1px 8px;
            font-size: 12px; font-weight: 600; color: #fff; }
   h2 .badge, header .badge { min-width: 0; margin-left: 4px; font-weight: 500; }
   .badge.pass { background: var(--pass); } .badge.warn { background: var(--warn); } .badge.fail { background: var(--fail); }
   .badge.error { background: var(--error); } .badge.skipped { background: var(--skipped); }
   .note { color: #8a4b00; }
-  svg.chart { background: #fff; border: 1px solid var(--line); border-radius: 4px; max-width: 100%; height: auto; }
+  svg.chart { display: block; width: 100%; height: auto; background: #fff; border: 1px solid var(--line);
+              border-radius: 4px; }
   svg .grid { stroke: #eef0f2; } svg .axis { stroke: #9aa5b1; }
-  svg .tick, svg .legend { font-size: 10px; fill: #5b6773; }
+  svg .tick, svg .legend { font-size: 12px; fill: #4a5663; font-family: "DejaVu Sans", sans-serif; }
+  svg .run-label { fill: #1d2733; font-weight: 600; }
   [hidden] { display: none !important; }
 </style>
 </head>

@@ -111,7 +111,9 @@ def judge_anomaly(ctx: TestContext) -> Outcome:
         return Outcome(None, details, f"{uid} is {current.status} in this run: no metric to compare", status="skipped")
     if ctx.history is None:
         return Outcome(None, details, "no history store (history is off)", status="skipped")
-    x = float(current.metric)
+    # a segmented test's history line is its overall value (sqlmon.history.tables), so is this run's
+    overall = current.details.get("overall") if "segment_columns" in (current.details or {}) else None
+    x = float(overall if overall is not None else current.metric)
     sampling = noise.Sampling.of(current.details)
     details["value"] = x
     points = _history(ctx, p, uid, sampling is not None)

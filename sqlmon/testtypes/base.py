@@ -19,8 +19,6 @@ from sqlmon.config.specs import MonitorSpec, TestSpec, validate
 from sqlmon.config.vars import RELATION_PLACEHOLDER
 from sqlmon.config.windows import Window
 from sqlmon.errors import CompileError, ConfigError
-from sqlmon.judge import noise
-from sqlmon.judge.evaluate import compare_windows
 from sqlmon.render import Macros
 from sqlmon.requests import Aggregates, Query, Scope
 from sqlmon.results import Outcome
@@ -58,6 +56,7 @@ class TestContext:
     samples: Any = None                     # sqlmon.samples.Samples when the adapter keeps samples
     memo: dict | None = None                # requests built so far, shared by the tests of a monitor
     session: Any = None                     # sqlmon.session.Session: what consecutive runs share
+    evidence: Any = None                    # EvidenceSpec (sqlmon_project.yml `evidence:`); None: no evidence round
 
     # --- building requests ----------------------------------------------------------------
     def macro_args(self, **extra: Any) -> dict[str, Any]:
@@ -187,7 +186,9 @@ class TestType:
     compares: ClassVar[bool] = True            # supports `compare: reference`
     phase: ClassVar[int] = 0                   # tests of phase 1 start after every phase-0 test is judged
                                                # (anomaly: it judges another test's metric of this run)
-    segmentable: ClassVar[bool] = False        # takes `segments:` (model-quality tests)
+    segmentable: ClassVar[bool] = False        # takes `segments:`
+    labelled: ClassVar[bool] = False           # judges labels: with `model.label_delay` its windows are
+                                               # those as of `as_of - label_delay` (labels complete)
     sql_params: ClassVar[dict[str, str]] = {}  # parameter -> "condition" | "query" | "relation": SQL in
                                                # sql_dialect, parsed when the project loads
 
@@ -233,62 +234,5 @@ class TestType:
         yield  # pragma: no cover
 
 
-class AggregateTest(TestType):
-    """One macro of named aggregates, one pass; `finish` turns the values into an Outcome.
-
-    With `compare: reference` the same measures run on the reference window too and the judged
-    metric is current - reference (or current / reference).
-    """
-
-    macro: ClassVar[str]
-
-    def measure_args(self, ctx: TestContext) -> dict[str, Any]:
-        return {}
-
-    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
-        raise NotImplementedError
-
-    def request(self, ctx: TestContext, scope: Scope) -> Aggregates | Query:
-        """The measure macro over `scope` (fused with the other tests' aggregates)."""
-        return ctx.aggregates(self.macro, scope, **self.measure_args(ctx))
-
-    def values(self, answer: Any) -> dict[str, Any]:
-        return answer
-
-    def run(self, ctx: TestContext) -> Run:
-        self.check_column(ctx)
-        scopes = [ctx.current]
-        if ctx.test.compare:
-            if ctx.reference is None:
-                raise ConfigError(f"`compare: reference` needs a `reference:` window on monitor '{ctx.monitor.name}'",
-                                  location=ctx.test.location)
-            scopes.append(ctx.reference)
-        answers = yield [self.request(ctx, s) for s in scopes]
-        outcomes = [self.finish(self.values(a), ctx) for a in answers]
-        return outcomes[0] if len(outcomes) == 1 else compare_windows(outcomes[0], outcomes[1], ctx.test.compare)
-
-
-class ShareTest(AggregateTest):
-    """A test whose macro returns `failing_count` and `row_count`: the metric is the failing
-    share, `failing` says what the failing rows do ("are NULL or missing"), and any failing row
-    fails by default."""
-
-    error_if: ClassVar[str | None] = "> 0"
-    failing: ClassVar[str]
-
-    def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
-        return share(values["failing_count"], values["row_count"], self.failing)
-
-
-def share(part: Any, whole: Any, what: str) -> Outcome:
-    """A failing-row share; an empty window is `skipped`, never a silent 0."""
-    part, whole = int(part or 0), int(whole or 0)
-    details: dict[str, Any] = {"failing_rows": part, "rows": whole}
-    if whole == 0:
-        return Outcome(None, details, "no rows in the window", status="skipped")
-    details["sampling"] = noise.binomial(whole)       # an anomaly test on it knows its noise
-    return Outcome(part / whole, details, f"{part} of {whole} rows {what}")
-
-
-__all__ = ["AggregateTest", "ShareTest", "BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP",
-           "TestContext", "TestType", "is_float", "is_integer", "share"]
+__all__ = ["BOOLEAN", "DATE", "NUMERIC", "Params", "Run", "STRING", "TIMESTAMP", "TestContext", "TestType",
+           "is_float", "is_integer"]

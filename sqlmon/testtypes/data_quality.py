@@ -5,15 +5,19 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import field_validator, model_validator
+from sqlglot import exp
 
 from sqlmon.columns import DATE, NUMERIC, STRING, TIMESTAMP
 from sqlmon.config.specs import BadValue
-from sqlmon.errors import CompileError, ConfigError
+from sqlmon.errors import CompileError, ConfigError, did_you_mean
 from sqlmon.judge import noise
-from sqlmon.requests import Query, Scope
+from sqlmon.requests import Aggregates, Query, Scope
 from sqlmon.results import Outcome
 from sqlmon.sql import and_all, time_filter
-from sqlmon.testtypes.base import AggregateTest, Params, Run, ShareTest, TestContext, TestType, share
+from sqlmon.testtypes.aggregate import AggregateTest, ShareTest
+from sqlmon.testtypes.base import Params, Run, TestContext, TestType
+from sqlmon.testtypes.evidence import EvidenceParams
+from sqlmon.testtypes.segments import SegmentParams
 
 
 class RowCount(AggregateTest):
@@ -38,6 +42,7 @@ class Freshness(AggregateTest):
     error_if = "> 1 day"
     metric = "seconds since the newest row (thresholds accept units: `> 6 hours`)"
     compares = False
+    segmentable = False        # its own query: the newest row per segment is not asked (yet)
 
     def run(self, ctx: TestContext) -> Run:
         name = ctx.params.column or ctx.monitor.timestamp
@@ -71,7 +76,7 @@ def _human(seconds: float) -> str:
     return f"{seconds:.0f} seconds"
 
 
-class NotNullParams(Params):
+class NotNullParams(SegmentParams):
     missing_values: list[Any] = []
 
 
@@ -82,36 +87,48 @@ class NotNull(ShareTest):
     failing = "are NULL or missing"
 
 
-class UniqueParams(Params):
+class UniqueParams(SegmentParams, EvidenceParams):
     columns: list[str] | None = None
 
 
-class Unique(TestType):
-    """Duplicate share: rows beyond the first of each repeated value (or combination)."""
+class Unique(ShareTest):
+    """Duplicate share: rows beyond the first of each repeated value (or combination); per segment,
+    repeats within the segment."""
 
-    name, level = "unique", "any"
+    name, level, macro = "unique", "any", "unique"
     Params = UniqueParams
-    error_if = "> 0"
     metric = "share of rows that repeat an earlier value (or `columns:` combination)"
+    failing = "repeat an earlier value"
 
-    def run(self, ctx: TestContext) -> Run:
+    def columns_of(self, ctx: TestContext) -> list[str] | None:
+        """The combination's columns as the warehouse spells them; None for one column (fused)."""
         cols = ctx.params.columns or ([ctx.column.name] if ctx.column else None)
         if not cols:
             raise ConfigError("unique needs a column, or `columns: [a, b]` at monitor level", location=ctx.test.location)
         for c in cols:
             if c.lower() not in ctx.columns:
-                from sqlmon.errors import did_you_mean
                 raise CompileError(f"unknown column '{c}' in unique", location=ctx.test.location,
                                    hint=did_you_mean(c, ctx.column_names()))
-        if len(cols) == 1 and ctx.column is not None:
-            values, = yield [ctx.aggregates("unique")]
-        else:
-            rows, = yield [ctx.query("unique_combination", columns=[ctx.columns[c.lower()].name for c in cols])]
-            values = rows[0]
-        return share(values["failing_count"], values["row_count"], "repeat an earlier value")
+        return None if len(cols) == 1 and ctx.column is not None else [ctx.columns[c.lower()].name for c in cols]
+
+    def check_column(self, ctx: TestContext) -> None:
+        self.columns_of(ctx)
+
+    def request(self, ctx: TestContext, scope: Scope) -> Aggregates | Query:
+        cols = self.columns_of(ctx)
+        return ctx.aggregates(self.macro, scope) if cols is None else ctx.query("unique_combination", scope, columns=cols)
+
+    def segment_request(self, ctx: TestContext, scope: Scope, segments: tuple[exp.Expression, ...]) -> Aggregates | Query:
+        cols = self.columns_of(ctx)
+        if cols is None:
+            return super().segment_request(ctx, scope, segments)
+        return ctx.query("unique_combination_by_segment", scope, columns=cols, segments=[s.name for s in segments])
+
+    def values(self, answer: Any) -> dict[str, Any]:
+        return answer[0] if isinstance(answer, list) else answer
 
 
-class AcceptedValuesParams(Params):
+class AcceptedValuesParams(SegmentParams, EvidenceParams):
     values: list[Any]
 
     @field_validator("values")
@@ -135,11 +152,14 @@ class AcceptedValues(ShareTest):
     def request(self, ctx: TestContext, scope: Scope) -> Query:
         return ctx.query(self.macro, scope)
 
+    def segment_request(self, ctx: TestContext, scope: Scope, segments: tuple[exp.Expression, ...]) -> Query:
+        return ctx.query("accepted_values_by_segment", scope, segments=[s.name for s in segments])
+
     def values(self, answer: Any) -> dict[str, Any]:
         return answer[0]
 
 
-class RangeParams(Params):
+class RangeParams(SegmentParams, EvidenceParams):
     min: float | None = None
     max: float | None = None
     inclusive: bool = True
@@ -161,7 +181,7 @@ class Range(ShareTest):
     failing = "are out of range"
 
 
-class RegexParams(Params):
+class RegexParams(SegmentParams, EvidenceParams):
     pattern: str
 
 
@@ -172,7 +192,7 @@ class Regex(ShareTest):
     failing = "do not match the pattern"
 
 
-class ExpressionParams(Params):
+class ExpressionParams(SegmentParams):
     expression: str
 
 
@@ -189,22 +209,28 @@ class Expression(ShareTest):
     failing = "break the expression"
 
 
-class RelationshipsParams(Params):
+class RelationshipsParams(SegmentParams, EvidenceParams):
     to: str
     field: str
 
 
-class Relationships(TestType):
-    name = "relationships"
+class Relationships(ShareTest):
+    name, macro = "relationships", "relationships"
     Params = RelationshipsParams
     sql_params = {"to": "relation"}
-    error_if = "> 0"
     metric = "share of rows whose non-NULL key has no match in `to`.`field`"
+    failing = "have no parent row"
 
-    def run(self, ctx: TestContext) -> Run:
-        to = ctx.relation(ctx.params.to).sql(ctx.sql_dialect)
-        rows, = yield [ctx.query("relationships", to_relation=to, field=ctx.params.field)]
-        return share(rows[0]["failing_count"], rows[0]["row_count"], "have no parent row")
+    def request(self, ctx: TestContext, scope: Scope) -> Query:
+        return ctx.query(self.macro, scope, to_relation=ctx.relation(ctx.params.to).sql(ctx.sql_dialect),
+                         field=ctx.params.field)
+
+    def segment_request(self, ctx: TestContext, scope: Scope, segments: tuple[exp.Expression, ...]) -> Query:
+        return ctx.query("relationships_by_segment", scope, to_relation=ctx.relation(ctx.params.to).sql(ctx.sql_dialect),
+                         field=ctx.params.field, segments=[s.name for s in segments])
+
+    def values(self, answer: Any) -> dict[str, Any]:
+        return answer[0]
 
 
 class SchemaParams(Params):

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from sqlmon.columns import ColumnInfo
 from sqlmon.errors import CompileError, ConfigError, did_you_mean
+from sqlmon.judge.segments import judge_segments
 from sqlmon.judge.verdict import METHODS, compare_histograms
 from sqlmon.requests import lockstep
 from sqlmon.results import Outcome
@@ -27,9 +28,11 @@ from sqlmon.testtypes.drift_passes import (
     remember,
     stored,
 )
+from sqlmon.testtypes.drift_segments import drift_segments, pair_judge
+from sqlmon.testtypes.segments import SegmentParams, segment_columns
 
 
-class DriftParams(Params):
+class DriftKeys(Params):
     method: str | None = None
     threshold: float | None = None
     bins: int = Field(default=20, ge=2, le=200)
@@ -50,6 +53,10 @@ class DriftParams(Params):
         if v is not None and v not in ("numeric", "categorical", "boolean"):
             raise ValueError("kind must be numeric, categorical or boolean")
         return v
+
+
+class DriftParams(DriftKeys, SegmentParams):
+    """A column's drift test: the drift keys and the guards of `segments:`."""
 
 
 def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
@@ -95,6 +102,8 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
         if base.values is None and kind == "categorical":
             notes.append("reference has too many values to list them all: unseen values count as `other`")
         current = cat.histogram(cur_rows, base)
+    if base.window is None and base.key == key:     # read now (or cached from this definition): say from where
+        base.window = ctx.windows["reference"].bounds() if "reference" in ctx.windows else None
     remember(ctx, key, base)
     stats_kind = base.profile.kind
     try:
@@ -107,20 +116,27 @@ def column_drift(ctx: TestContext, col: ColumnInfo, p: DriftParams) -> Run:
                "histogram": {"bins": list(base.profile.labels), "reference": list(base.histogram.counts),
                              "current": list(current.counts)},
                "new_values": [str(v) for v in current.new_values[:20]],
-               "profile": base.to_dict(), "profile_key": dkey, "pinned": base.key != key}
+               "profile": base.to_dict(), "profile_key": dkey, "pinned": base.key != key,
+               # the window the reference counts come from: a pinned baseline's own, not the monitor's
+               "reference_window": {**(base.window or {"relation": None, "start": None, "end": None}),
+                                    "source": "pinned" if base.key != key else "monitor"}}
     message = res.message + ("; " + "; ".join(notes) if notes else "")
     if res.skipped:
         return Outcome(None, details, message, status="skipped")
     if res.metric is None:
         return Outcome(None, details, message, status="error")
     thresholds_given = ctx.test.warn_if is not None or ctx.test.error_if is not None
-    if thresholds_given:
-        return Outcome(res.metric, details, message)
-    return Outcome(res.metric, details, message, verdict=res.drifted)
+    overall = Outcome(res.metric, details, message, verdict=None if thresholds_given else res.drifted)
+    names = segment_columns(ctx, own_only=True)
+    if not names:
+        return overall
+    segments = yield from drift_segments(ctx, col, kind, base, names, pair_judge(ctx, stats_kind, p.method, p.threshold))
+    return judge_segments(ctx, overall, segments, "lower_is_better")
 
 
 class Drift(TestType):
     name = "drift"
+    segmentable = True
     Params = DriftParams
     compares = False
     metric = ("the method's statistic; by default the effect size of the two-gate verdict (numeric: "
@@ -135,6 +151,7 @@ class PredictionDrift(TestType):
 
     name, level = "prediction_drift", "table"
     Params = DriftParams
+    segmentable = True
     compares = False
     metric = "as `drift`, on `model.prediction` (or `model.score`)"
 
@@ -151,7 +168,7 @@ class PredictionDrift(TestType):
         return (yield from column_drift(ctx, col, ctx.params))
 
 
-class DatasetDriftParams(DriftParams):
+class DatasetDriftParams(DriftKeys):
     columns: list[str] | None = None
     weights: dict[str, float] = {}
 

@@ -50,15 +50,17 @@ class Baseline:
     values: frozenset | None = None
 
     key: str | None = None      # the exact profile_key it was computed under
+    window: dict[str, Any] | None = None    # the reference window it was read from (relation, start, end)
 
     def to_dict(self) -> dict[str, Any]:
         return {"profile": self.profile.to_dict(), "histogram": self.histogram.to_dict(),
-                "values": None if self.values is None else sorted(self.values, key=str), "key": self.key}
+                "values": None if self.values is None else sorted(self.values, key=str), "key": self.key,
+                "window": self.window}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Baseline":
         return cls(Profile.from_dict(d["profile"]), Histogram.from_dict(d["histogram"]),
-                   None if d.get("values") is None else frozenset(d["values"]), d.get("key"))
+                   None if d.get("values") is None else frozenset(d["values"]), d.get("key"), d.get("window"))
 
 
 def drift_kind(col: ColumnInfo, forced: str | None) -> str:

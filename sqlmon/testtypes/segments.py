@@ -25,9 +25,11 @@ class SegmentParams(Params):
     max_segments: int = Field(MAX_SEGMENTS, ge=1)
 
 
-def segment_columns(ctx: TestContext) -> list[str]:
-    """The segment column names (as the warehouse spells them) for this test."""
-    names = ctx.test.segments if ctx.test.segments is not None else ctx.monitor.segments
+def segment_columns(ctx: TestContext, own_only: bool = False) -> list[str]:
+    """The segment column names (as the warehouse spells them) for this test. The monitor's
+    `segments:` feed its model-quality tests; other tests segment only when they say so
+    (`own_only`), so adding segments for the model does not multiply every data check."""
+    names = ctx.test.segments if ctx.test.segments is not None or own_only else ctx.monitor.segments
     out = []
     for name in names or []:
         col = ctx.columns.get(str(name).lower())

@@ -10,7 +10,9 @@ from sqlmon.columns import NUMERIC, STRING
 from sqlmon.config.specs import BadValue
 from sqlmon.judge import noise
 from sqlmon.results import Outcome
-from sqlmon.testtypes.base import AggregateTest, Params, ShareTest, TestContext
+from sqlmon.testtypes.aggregate import AggregateTest, ShareTest
+from sqlmon.testtypes.base import TestContext
+from sqlmon.testtypes.segments import SegmentParams
 
 
 def _number(value: Any, what: str) -> Outcome:
@@ -49,7 +51,7 @@ class Max(_Statistic):
     name, macro, metric = "max", "max", "largest finite value"
 
 
-class QuantileParams(Params):
+class QuantileParams(SegmentParams):
     q: float = Field(ge=0, le=1)
 
 
@@ -79,7 +81,7 @@ class DistinctShare(AggregateTest):
         return Outcome(d / n, {"distinct_count": d, "non_null_count": n}, f"{d} distinct of {n} values")
 
 
-class LengthParams(Params):
+class LengthParams(SegmentParams):
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
 
