@@ -192,3 +192,28 @@ def test_too_small_segments_are_counted_not_judged(flights):
     # equal sizes: the first two keys in order are judged, on every engine alike
     assert r.details["segments_judged"] == 2 and r.details["segments_beyond_max"] == 2
     assert sorted(s["segment"]["carrier"] for s in r.details["segments"]) == ["AA", "B6"]
+
+
+def test_a_version_2_store_is_migrated_to_segment_aware_views(flights, monkeypatch):
+    """A store written by the previous schema (2) keeps its runs; version 3 replaces the views so
+    that segment rows are not counted as tests."""
+    from sqlmon.history.store import Store
+    from sqlmon.history.tables import MIGRATIONS, SCHEMA_VERSION
+    assert SCHEMA_VERSION == 3
+    with monkeypatch.context() as m:
+        m.setattr(Store, "migrations", MIGRATIONS[:2])
+        m.setattr(Store, "schema_version", 2)
+        flights.api(as_of="2024-01-10")
+    path = flights.root / ".sqlmon" / "history.duckdb"
+
+    def views():
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return (con.execute("SELECT MAX(version) FROM sqlmon_schema_version").fetchone()[0],
+                    con.execute("SELECT COUNT(*) FROM sqlmon_latest_status WHERE unique_id = 'fl.x.mean'").fetchone()[0],
+                    con.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+        finally:
+            con.close()
+    assert views() == (2, 5, 1)          # the old views show the four segment rows too
+    flights.api(as_of="2024-01-11")
+    assert views() == (3, 1, 2)
