@@ -7,7 +7,7 @@ a problem with the monitor's relation errors all of its tests. Nothing is execut
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlglot import exp
@@ -19,6 +19,7 @@ from sqlmon.config.fanout import instantiate, matching
 from sqlmon.config.project import Monitor, Project, build_monitor, owned, settle
 from sqlmon.config.specs import TestSpec
 from sqlmon.config.suites import expand
+from sqlmon.config.thresholds import parse_duration
 from sqlmon.config.windows import Window, resolve_windows
 from sqlmon.errors import CompileError, ConfigError, SqlmonError, did_you_mean
 from sqlmon.judge.evaluate import base_result
@@ -157,26 +158,51 @@ def window_scope(window: Window, columns: dict[str, ColumnInfo], dialect: str, l
     return Scope(table, and_all(conds))
 
 
+@dataclass(frozen=True)
+class _Windows:
+    """A monitor's windows as of one instant, and their scopes."""
+
+    windows: dict[str, Window]
+    current: Scope
+    reference: Scope | None
+    signal: str | None
+    reference_columns: dict[str, Any] | None
+
+
+def _label_delay(monitor: Any) -> timedelta | None:
+    model = monitor.model
+    return timedelta(seconds=parse_duration(model.label_delay)) if model is not None and model.label_delay else None
+
+
+def _windows(monitor: Monitor, adapter: Adapter, columns: dict[str, Any], dialect: str, as_of: datetime) -> _Windows:
+    current_w, reference_w = resolve_windows(monitor.spec, as_of, monitor.location)
+    current = window_scope(current_w, columns, dialect, monitor.location)
+    reference, signal, ref_cols = None, None, None
+    if reference_w is not None:
+        # The warehouse's identity plus the relation's change signal: cached baselines never
+        # cross targets (dev/prod) and are dropped when the reference data changes.
+        change = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
+        signal = f"{adapter.describe()}|{change or ''}"
+        ref_cols = columns if reference_w.relation == monitor.spec.relation else \
+            _schema(adapter, reference_w.relation, dialect, monitor.location)
+        reference = window_scope(reference_w, ref_cols, dialect, monitor.location)
+    windows = {"current": current_w, **({"reference": reference_w} if reference_w else {})}
+    return _Windows(windows, current, reference, signal, ref_cols)
+
+
 def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], adapter: Adapter,
                     macros: Macros, test_types: dict[str, type[TestType]], as_of: datetime,
                     history: Any = None, session: Session | None = None) -> list[Prepared]:
     dialect = project.spec.sql_dialect
+    delay = _label_delay(monitor.spec)
     try:
         columns = _schema(adapter, monitor.spec.relation, dialect, monitor.location)
-        current_w, reference_w = resolve_windows(monitor.spec, as_of, monitor.location)
-        current = window_scope(current_w, columns, dialect, monitor.location)
-        reference, signal, ref_cols = None, None, None
-        if reference_w is not None:
-            # The warehouse's identity plus the relation's change signal: cached baselines never
-            # cross targets (dev/prod) and are dropped when the reference data changes.
-            change = adapter.relation_signal(parse_relation(reference_w.relation, dialect, monitor.location))
-            signal = f"{adapter.describe()}|{change or ''}"
-            ref_cols = columns if reference_w.relation == monitor.spec.relation else \
-                _schema(adapter, reference_w.relation, dialect, monitor.location)
-            reference = window_scope(reference_w, ref_cols, dialect, monitor.location)
+        now = _windows(monitor, adapter, columns, dialect, as_of)
+        # Realised model-quality tests judge the windows whose labels are in (`model.label_delay`)
+        labelled = _windows(monitor, adapter, columns, dialect, as_of - delay) \
+            if delay and any(test_types[t.test_type].labelled for t in tests if t.test_type in test_types) else now
     except SqlmonError as err:
         return [Prepared(t, error=base_result(t, "error", str(err))) for t in tests]
-    windows = {"current": current_w, **({"reference": reference_w} if reference_w else {})}
     memo: dict = {}
     out = []
     for test in tests:
@@ -191,9 +217,10 @@ def prepare_monitor(project: Project, monitor: Monitor, tests: list[TestSpec], a
             if test.where:
                 extra = parse_condition(test.where, dialect, test.location)
                 check_columns(extra, [c.name for c in columns.values()], test.location, f"where {test.where!r}")
-            ctx = TestContext(test, monitor.spec, test.params, columns, column, current.filtered(extra),
-                              reference.filtered(extra) if reference else None, windows, macros, dialect, as_of,
-                              reference_signal=signal, reference_columns=ref_cols, history=history,
+            w = labelled if test_types[test.test_type].labelled else now
+            ctx = TestContext(test, monitor.spec, test.params, columns, column, w.current.filtered(extra),
+                              w.reference.filtered(extra) if w.reference else None, w.windows, macros, dialect, as_of,
+                              reference_signal=w.signal, reference_columns=w.reference_columns, history=history,
                               samples=adapter.samples, memo=memo, session=session,
                               evidence=project.spec.evidence)
             out.append(Prepared(test, test_types[test.test_type](), ctx))

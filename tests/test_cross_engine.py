@@ -202,6 +202,12 @@ monitors:
       - label_rate
       - roc_auc
       - {roc_auc: {name: roc_auc_by_country, segments: [country], min_segment_rows: 20}}
+      - {row_count: {name: rows_by_country, segments: [country], min_segment_rows: 1}}
+      - {estimated_accuracy: {min_labelled: 10}}
+      - {estimated_roc_auc: {min_labelled: 10, compare: reference}}
+      - {estimated_f1: {min_labelled: 10}}
+      - {estimated_precision: {min_labelled: 10}}
+      - {estimated_recall: {min_labelled: 10}}
       - pr_auc
       - log_loss
       - brier
@@ -465,6 +471,10 @@ def test_duckdb_reference_is_right(xp):
     assert res["xe.id.unique"].metric == pytest.approx(1 / len(x), rel=REL)
     for uid in ("xe._.anomaly", "xe._.mean_anomaly"):
         assert res[uid].details.get("history") == HISTORY_DAYS, res[uid].message
+    for uid in ("xe._.estimated_accuracy", "xe._.estimated_roc_auc", "xe._.estimated_f1"):     # estimated, not skipped
+        assert res[uid].metric is not None and res[uid].details["calibration_bins"] >= 2, res[uid].message
+    for uid in ("xe.x.x_mean_by_country", "xe.cat.cat_drift_by_country", "xe._.rows_by_country"):
+        assert res[uid].details["segments_judged"] >= 2, res[uid].message
     statuses = {r.status for r in res.values()}
     assert "error" not in statuses, [(u, r.message) for u, r in res.items() if r.status == "error"]
 

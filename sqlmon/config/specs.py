@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from sqlmon.config.thresholds import Threshold, parse_instant, parse_span, parse_threshold
+from sqlmon.config.thresholds import Threshold, parse_duration, parse_instant, parse_span, parse_threshold
 from sqlmon.config.yamlio import key_path, locate
 from sqlmon.errors import ConfigError, did_you_mean
 
@@ -43,6 +43,16 @@ def _checked(parse: Any) -> Any:
         except ConfigError as err:
             raise BadValue(err.message, err.hint) from None
     return check
+
+
+def _duration_text(value: Any) -> Any:
+    """A span like "3 days", checked and kept as written."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadValue(f"expected a span like '3 days', got {value!r}", "write e.g. `label_delay: 3 days`")
+    parse_duration(value)
+    return value
 
 
 # A threshold is typed when the project loads (operator, number, unit) and written back as its text.
@@ -105,6 +115,9 @@ class ModelSpec(Spec):
     label: str | None = None
     decision_threshold: float = 0.5
     positive: Any = 1
+    # How long labels take to arrive ("3 days"): realised model-quality tests judge the windows
+    # as of `as_of - label_delay`, whose labels are complete; estimated tests judge the newest.
+    label_delay: Annotated[str | None, BeforeValidator(_checked(_duration_text))] = None
 
 
 class ColumnSpec(Spec):

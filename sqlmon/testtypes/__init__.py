@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlmon.testtypes import anomaly, data_quality, drift, model_quality, statistics
+from sqlmon.testtypes import anomaly, data_quality, drift, estimated, model_quality, statistics
 from sqlmon.testtypes.base import TestContext, TestType
 from sqlmon.testtypes.custom import discover
 
 TEST_TYPES: dict[str, type[TestType]] = {t.name: t for t in [*data_quality.TYPES, *statistics.TYPES, *drift.TYPES,
-                                                             *anomaly.TYPES, *model_quality.TYPES]}
+                                                             *anomaly.TYPES, *model_quality.TYPES, *estimated.TYPES]}
 
 GATES = tuple(name for name, t in TEST_TYPES.items() if t.gate)
 

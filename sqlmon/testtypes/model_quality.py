@@ -106,6 +106,7 @@ class ModelQualityTest(TestType):
     Params: ClassVar[type[BaseModel]] = ModelParams
     spec: ClassVar[q.MetricSpec]
     segmentable = True
+    labelled = True
 
     @classmethod
     def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
@@ -130,6 +131,8 @@ class ModelQualityTest(TestType):
         n = judged_rows(agg)
         unlabelled, rows = int(scalar.get("unlabelled") or 0), int(scalar.get("rows") or 0)
         details = {**m.details, "rows": rows, "unlabelled": unlabelled, "judged": n}
+        if ctx.monitor.model is not None and ctx.monitor.model.label_delay:     # which window: said
+            details["label_delay"] = ctx.monitor.model.label_delay
         if m.error:
             return Outcome(None, details, m.reason or "invalid data", status="error")
         if n < min_labelled:

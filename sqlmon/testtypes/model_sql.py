@@ -175,6 +175,15 @@ def score_bin_expr(score: ColumnLike, bins: int = SCORE_BINS) -> exp.Expression:
                     default=exp.cast(binned, int_type))
 
 
+def estimate_cell_measures(label: ColumnLike, score: ColumnLike, positive: Any = 1) -> dict[str, exp.Expression]:
+    """Per score cell (estimated tests, sqlmon.judge.estimate): rows, labelled rows, positives,
+    and the score sums of all rows and of the labelled ones."""
+    p = _double(score)
+    return {"rows": exp.Count(this=exp.Star()), "labelled": exp.Count(this=column(label)),
+            "pos": _count_if(_is_positive(label, positive)), "score_sum": exp.Sum(this=p.copy()),
+            "labelled_score_sum": exp.Sum(this=_case(_not_null(label), p.copy()))}
+
+
 def histogram_measures(label: ColumnLike, positive: Any = 1) -> dict[str, exp.Expression]:
     """Per score bin: pos, neg (group by :func:`score_bin_expr` or, exact mode, the score)."""
     return {"pos": _count_if(_is_positive(label, positive)),
