@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -30,10 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from sqlmon.config.specs import TestSpec  # noqa: E402
 from sqlmon.judge import noise  # noqa: E402
-from sqlmon.judge.evaluate import judge  # noqa: E402
-from sqlmon.judge.robust import Point  # noqa: E402
 from sqlmon.results import Outcome  # noqa: E402
-from sqlmon.testtypes.anomaly import AnomalyParams, assess  # noqa: E402
+from sqlmon.testtypes.anomaly import assess  # noqa: E402
 
 SPEC = TestSpec(test_type="anomaly", monitor="m", unique_id="m._.anomaly", warn_if="> 3", error_if="> 5")
 
@@ -53,17 +50,9 @@ def before(uid, x, sampling, base, p, details) -> Outcome:
 
 
 def daily(values, samplings, judgement, lookback=30, extra=None):
-    p, start = AnomalyParams(of="x", lookback=lookback), datetime(2013, 1, 1, tzinfo=timezone.utc)
-    points, out = [], []
-    for t, (x, s) in enumerate([*zip(values, samplings), *([extra] if extra else [])]):
-        base = [q for q in points if not q.anomaly][-lookback:]
-        status = "skipped"
-        if len(base) >= p.min_history:
-            status = judge(SPEC, judgement("x", x, s, base, p, {})).status
-        if t < len(values):
-            points.append(Point(start + timedelta(days=t), x, status in ("warn", "fail"), s))
-        out.append(status)
-    return out
+    """Each day judged as its daily run would (the test suite's harness, tests/test_anomaly.py)."""
+    from test_anomaly import daily_statuses
+    return daily_statuses(values, samplings, extra, judgement, lookback)
 
 
 def real(lookback: int) -> None:

@@ -140,16 +140,17 @@ def synthetic(model, level, tau, rng, days):
     return values, samplings, incident
 
 
-def daily_statuses(values, samplings, extra=None):
-    """Judge each day as its daily run would; `extra` = (value, sampling) judged after the last day."""
-    p, start = AnomalyParams(of="x"), datetime(2024, 1, 1, tzinfo=timezone.utc)
+def daily_statuses(values, samplings, extra=None, judgement=assess, lookback=30):
+    """Judge each day as its daily run would; `extra` = (value, sampling) judged after the last day.
+    (benchmarks/anomaly_noise.py runs it with the 0.x judgement too.)"""
+    p, start = AnomalyParams(of="x", lookback=lookback), datetime(2024, 1, 1, tzinfo=timezone.utc)
     points, statuses = [], []
     days = [*zip(values, samplings), *([extra] if extra else [])]
     for t, (x, s) in enumerate(days):
         base = [q for q in points if not q.anomaly][-p.lookback:]
         status = "skipped"
         if len(base) >= p.min_history:
-            status = judge(SPEC, assess("x", x, s, base, p, {})).status
+            status = judge(SPEC, judgement("x", x, s, base, p, {})).status
         if t < len(values):
             points.append(Point(start + timedelta(days=t), x, status in ("warn", "fail"), s))
         statuses.append(status)

@@ -94,21 +94,7 @@ class HistoryReader:
 
     def recent(self, runs: int = 60) -> dict[str, list[SeriesPoint]]:
         """Every test's series over the last `runs` distinct `as_of` values (for the report)."""
-        cut = self.store.read("SELECT MIN(as_of) FROM (SELECT DISTINCT as_of FROM {s}runs ORDER BY as_of DESC LIMIT ?) AS t",
-                              (runs,))
-        if not cut or cut[0][0] is None:
-            return {}
-        rows = self.store.read(
-            """SELECT unique_id, as_of, metric, status, invocation_id FROM (
-                 SELECT r.unique_id, r.as_of, r.metric, r.status, r.invocation_id,
-                        ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.as_of ORDER BY u.finished_at DESC) AS rn
-                 FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
-                 WHERE r.as_of >= ? AND r.segment IS NULL) AS t
-               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0],))
-        out: dict[str, list[SeriesPoint]] = {}
-        for uid, a, m, s, i in rows:
-            out.setdefault(uid, []).append(SeriesPoint(_utc(a), m, s, i))
-        return out
+        return self.recent_until(None, runs)
 
     def latest_status(self) -> dict[str, str]:
         """unique_id -> status of its latest result (the `sqlmon_latest_status` view)."""
@@ -207,11 +193,11 @@ class HistoryReader:
     def close(self) -> None:
         self.store.close()
 
-    def recent_until(self, until: datetime, runs: int = 60) -> dict[str, list[SeriesPoint]]:
+    def recent_until(self, until: datetime | None, runs: int = 60) -> dict[str, list[SeriesPoint]]:
         """As `recent`, but over the last `runs` distinct `as_of` values at or before `until` (the
         report of a backfill's day or of an `--as-of` run shows nothing recorded after it)."""
         cut = self.store.read("""SELECT MIN(as_of) FROM (SELECT DISTINCT as_of FROM {s}runs WHERE as_of <= ?
-                                 ORDER BY as_of DESC LIMIT ?) AS t""", (naive_utc(until), runs))
+                                 ORDER BY as_of DESC LIMIT ?) AS t""", (naive_utc(until) or _FAR_FUTURE, runs))
         if not cut or cut[0][0] is None:
             return {}
         rows = self.store.read(
@@ -220,7 +206,7 @@ class HistoryReader:
                         ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.as_of ORDER BY u.finished_at DESC) AS rn
                  FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
                  WHERE r.as_of >= ? AND r.as_of <= ? AND r.segment IS NULL) AS t
-               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0], naive_utc(until)))
+               WHERE rn = 1 ORDER BY unique_id, as_of""", (cut[0][0], naive_utc(until) or _FAR_FUTURE))
         out: dict[str, list[SeriesPoint]] = {}
         for uid, a, m, s, i in rows:
             out.setdefault(uid, []).append(SeriesPoint(_utc(a), m, s, i))

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmon.judge.evaluate import judge
+from sqlmon.judge.evaluate import compare_windows, judge
 from sqlmon.results import RANK, Outcome
 
 MIN_SEGMENT_ROWS = 100
@@ -37,6 +37,15 @@ def badness(metric: float, direction: str, overall: float | None) -> float:
 
 def _label(key: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in key.items())
+
+
+def compare_segments(segments: list[Segment], reference: list[Segment], how: Any) -> list[Segment]:
+    """`compare: reference` per segment: each segment's current outcome against the same
+    segment's reference outcome (a segment the reference lacks is `skipped`)."""
+    ref = {tuple(s.key.values()): s.outcome for s in reference}
+    missing = Outcome(None, {}, "segment not in the reference window", status="skipped")
+    return [Segment(s.key, compare_windows(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
+            for s in segments]
 
 
 def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], direction: str
@@ -94,4 +103,4 @@ def judge_segments(ctx: Any, overall: Outcome, segments: list[Segment], directio
                    f"(overall {overall.metric:.6g}; {summary})", verdict=verdicts[id(worst)])
 
 
-__all__ = ["MAX_SEGMENTS", "MIN_SEGMENT_ROWS", "Segment", "badness", "judge_segments"]
+__all__ = ["MAX_SEGMENTS", "MIN_SEGMENT_ROWS", "Segment", "badness", "compare_segments", "judge_segments"]

@@ -16,7 +16,7 @@ from sqlglot import exp
 from sqlmon.errors import ConfigError
 from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
-from sqlmon.judge.segments import Segment, judge_segments
+from sqlmon.judge.segments import Segment, compare_segments, judge_segments
 from sqlmon.requests import Aggregates, Query, Scope
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Run, TestContext, TestType
@@ -74,10 +74,7 @@ class AggregateTest(TestType):
         if len(windows) == 2:
             how, (ref_overall, ref_segments) = ctx.test.compare, windows[1]
             overall = compare_windows(overall, ref_overall, how)
-            ref = {tuple(s.key.values()): s.outcome for s in ref_segments}
-            missing = Outcome(None, {}, "segment not in the reference window", status="skipped")
-            segments = [Segment(s.key, compare_windows(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
-                        for s in segments]
+            segments = compare_segments(segments, ref_segments, how)
         if not names:
             return overall
         return judge_segments(ctx, overall, segments, direction_of(ctx))

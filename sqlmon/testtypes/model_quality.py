@@ -28,7 +28,7 @@ from sqlmon.config.specs import MonitorSpec
 from sqlmon.errors import CompileError, ConfigError
 from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
-from sqlmon.judge.segments import Segment, judge_segments
+from sqlmon.judge.segments import Segment, compare_segments, judge_segments
 from sqlmon.requests import lockstep
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Run, TestContext, TestType
@@ -180,10 +180,7 @@ class ModelQualityTest(TestType):
             how = ctx.test.compare
             ref_overall, ref_segments = windows[1]
             overall = compare_windows(overall, ref_overall, how)
-            ref = {tuple(s.key.values()): s.outcome for s in ref_segments}
-            missing = Outcome(None, {}, "segment not in the reference window", status="skipped")
-            segments = [Segment(s.key, compare_windows(s.outcome, ref.get(tuple(s.key.values()), missing), how), s.rows)
-                        for s in segments]
+            segments = compare_segments(segments, ref_segments, how)
         if not names:
             return overall
         return judge_segments(ctx, overall, segments, self.spec.direction)
