@@ -98,6 +98,24 @@ def test_routes_by_owner_and_tier_one_message_per_channel(proj):
     assert rows[:2] == [("audit", 3), ("ml", 2)] and rows[2][0].startswith("webhook:127.0.0.1#")
 
 
+def test_offending_values_reach_only_a_channel_that_asks(proj):
+    """Evidence is user data: in a message only with the channel's `evidence: true`."""
+    proj.monitors(OWNED)
+    (proj.root / "sqlmon_project.yml").write_text(
+        ROUTED.replace("{{ env_var('SQLMON_SECRET_ML_HOOK') }}\"}", "{{ env_var('SQLMON_SECRET_ML_HOOK') }}\", evidence: true}")
+        .replace("format: json}", "format: json, evidence: true}"))
+    with Hook() as ml, Hook() as audit, Hook() as everything:
+        res = proj.cli("run", "--as-of", "2024-01-10", "--notify", f"webhook:{everything.url}",
+                       env={"SQLMON_SECRET_ML_HOOK": ml.url, "AUDIT_HOOK": audit.url})
+    assert res.exit_code == 1, res.output
+    assert "repeated values: " in lines_of(ml.bodies[0])
+    assert "repeated values" not in lines_of(everything.bodies[0]) and "offending values" not in lines_of(
+        everything.bodies[0])
+    (item,) = audit.bodies[0]["groups"][0]["monitors"][0]["items"]
+    assert item["unique_id"] == "geo.country.accepted_values"
+    assert [v["value"] for v in item["evidence"]["top_values"]] == ["xx"]
+
+
 def test_a_recovery_in_json_and_warn_with_min_status(proj):
     proj.monitors(OWNED)
     (proj.root / "sqlmon_project.yml").write_text(

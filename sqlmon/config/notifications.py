@@ -6,7 +6,7 @@ notifications:
   suppress_for: 24 hours            # a known failure is repeated after this long (or when worse)
   min_status: fail                  # fail (default) | warn | error: the lowest status that notifies
   channels:
-    ml-oncall: {url: "{{ env_var('SLACK_ML_HOOK') }}", format: slack}
+    ml-oncall: {url: "{{ env_var('SLACK_ML_HOOK') }}", format: slack, evidence: true}   # + offending values
     audit: {url: "https://example.internal/hook", format: json}
   routes:                           # in order, the first route that matches a result wins
     - {tier: [low], channel: none}  # `none`: not notified
@@ -48,6 +48,7 @@ class ChannelSpec(Spec):
 
     url: str
     format: Literal["slack", "json"] = "slack"
+    evidence: bool = False      # the offending values of failing tests too (user data: only when asked)
 
 
 class RouteSpec(Spec):

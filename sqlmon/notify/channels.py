@@ -32,6 +32,7 @@ class Channel:
     url: str                    # the secret; "" when its `url:` rendered empty (the channel is off)
     format: str = "slack"       # slack | json (sqlmon.notify.payload)
     routed: bool = True         # False: a --notify webhook, which hears about every result
+    evidence: bool = False      # its messages carry the failing tests' offending values (asked for)
 
     @property
     def shown(self) -> str:
@@ -60,7 +61,7 @@ def parse_targets(specs: Sequence[str] | None) -> tuple[list[Channel], list[str]
 
 def channels_of(settings: "NotificationsSpec", extra: Sequence[Channel]) -> list[Channel]:
     """The configured channels, then the --notify ones."""
-    return [*(Channel(name, c.url, c.format) for name, c in settings.channels.items()), *extra]
+    return [*(Channel(name, c.url, c.format, evidence=c.evidence) for name, c in settings.channels.items()), *extra]
 
 
 def route(results: Sequence["Result"], channels: Sequence[Channel],

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlmon.evidence import line as evidence_line
 from sqlmon.notify.events import Item
 from sqlmon.redact import scrub
 from sqlmon.results import clean
@@ -49,6 +50,7 @@ class Context:
     invocation_id: str
     channel: str
     failing: dict[str, int]         # the run's fail and error counts, all channels alike
+    evidence: bool = False          # the channel asked for offending values (`evidence: true`)
 
 
 Groups = list[tuple[str | None, list[tuple[str, list[Item]]]]]
@@ -99,7 +101,7 @@ def slack(ctx: Context, items: Sequence[Item]) -> dict[str, Any]:
         if len(groups) > 1 and owner != shown_owner:
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"owner *{owner or 'none'}*"}]})
             shown_owner = owner
-        lines = [_line(i) for i in its[:MAX_LINES]]
+        lines = [_line(i, ctx.evidence) for i in its[:MAX_LINES]]
         if len(its) > MAX_LINES:
             lines.append(f"… and {len(its) - MAX_LINES} more")
         blocks.append(_section(f"*{monitor}*\n" + "\n".join(lines)))
@@ -110,7 +112,7 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_CHARS]}}
 
 
-def _line(item: Item) -> str:
+def _line(item: Item, evidence: bool = False) -> str:
     r = item.result
     if item.event == "recovery":
         was = item.before.status if item.before is not None else "failing"
@@ -126,7 +128,8 @@ def _line(item: Item) -> str:
         names = ", ".join(f"`{u}`" for u in item.skipped[:MAX_SKIPPED])
         more = f" and {len(item.skipped) - MAX_SKIPPED} more" if len(item.skipped) > MAX_SKIPPED else ""
         text += f" → skipped {len(item.skipped)} test{'s' if len(item.skipped) != 1 else ''}: {names}{more}"
-    return text
+    told = evidence_line(r.test_type, r.details) if evidence and item.event != "recovery" else None
+    return f"{text}\n    {told}" if told else text
 
 
 def _about(r: Any) -> str:
@@ -157,14 +160,15 @@ def as_json(ctx: Context, items: Sequence[Item]) -> dict[str, Any]:
         "target": ctx.target, "as_of": ctx.as_of.isoformat(), "invocation_id": ctx.invocation_id,
         "channel": ctx.channel, "summary": {e: sum(i.event == e for i in items) for e in ORDER},
         "run": dict(ctx.failing),
-        "groups": [{"owner": owner, "monitors": [{"monitor": monitor, "items": [_item(i) for i in its]}
+        "groups": [{"owner": owner, "monitors": [{"monitor": monitor, "items": [_item(i, ctx.evidence) for i in its]}
                                                  for monitor, its in monitors]}
                    for owner, monitors in grouped(items)]}
 
 
-def _item(item: Item) -> dict[str, Any]:
+def _item(item: Item, evidence: bool = False) -> dict[str, Any]:
     r, before = item.result, item.before
-    return clean({
+    told = (r.details or {}).get("evidence") if evidence and item.event != "recovery" else None
+    return clean({**({"evidence": told} if told else {}),
         "unique_id": r.unique_id, "monitor": r.monitor, "column": r.column, "test_type": r.test_type,
         "event": item.event, "cause": item.cause, "reason": item.reason, "status": r.status, "metric": r.metric,
         "thresholds": {"warn_if": r.warn_if, "error_if": r.error_if}, "tier": r.tier, "owner": r.owner,

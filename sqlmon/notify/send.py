@@ -52,7 +52,8 @@ def send_notifications(rr: "RunResult", settings: "NotificationsSpec | None", ta
                             "not sent (set the variable it reads)")
             continue
         ctx = Context(rr.project.spec.name if rr.project is not None else "sqlmon", rr.target, rr.as_of,
-                      rr.invocation_id, channel.name, {"fail": counts["fail"], "error": counts["error"]})
+                      rr.invocation_id, channel.name, {"fail": counts["fail"], "error": counts["error"]},
+                      evidence=channel.evidence)
         outcome = deliver(channel.url, render(channel.format, ctx, items))
         error = outcome.error.replace(channel.url, redact_url(channel.url)) if outcome.error else None
         if not outcome.delivered:
