@@ -33,7 +33,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
         report: bool = False, session: Session | None = None, target_path: str | None = None,
-        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None) -> RunResult:
+        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None,
+        stage: str | None = None) -> RunResult:
     """Run the selected tests of the project in `project_dir` and return every result.
 
     `select`/`exclude`: selectors as on the command line; `as_of`: the instant windows end at
@@ -47,7 +48,8 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
     `on_query(done, total)` and `on_result(result, index, total)` report progress as it happens
     (a result only once it is final); `connection`: an open DuckDB connection to run on instead of
     the profile's (a scoring job checking the batch it just wrote, a DataFrame it registered): never
-    locked, never closed, its settings restored after the run.
+    locked, never closed, its settings restored after the run. `stage`: like `--stage`, a stage of
+    sqlmon_project.yml `stages:` (default: its `default_stage:`), recorded with every result.
     Raises `sqlmon.errors.SqlmonError` (with `location`, `message`, `hint`) on configuration
     errors; a test that cannot be computed is an `error` result instead.
     """
@@ -57,14 +59,15 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
                       as_of=as_of, vars=vars, fail_on=fail_on, fuse=fuse, fuse_windows=fuse_windows, threads=threads,
                       write_artifacts=write_artifacts, on_query=on_query, history=history, notify=notify,
                       report=report, session=session, target_path=target_path, on_result=on_result,
-                      connection=connection)
+                      connection=connection, stage=stage)
 
 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
                     profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
                     as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-                    dialect: str | None = None, write: bool = True, target_path: str | None = None) -> list[Compiled]:
-    """The first-round SQL of each test (unfused), in the target's dialect or `dialect`.
+                    dialect: str | None = None, write: bool = True, target_path: str | None = None,
+                    stage: str | None = None) -> list[Compiled]:
+    """The first-round SQL of each test (unfused), in the target's dialect or `dialect` (in `stage`).
 
     The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
     """
@@ -72,7 +75,7 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
 
     return runner.compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select,
                                   exclude=exclude, as_of=as_of, vars=vars, dialect=dialect, write=write,
-                                  target_path=target_path)
+                                  target_path=target_path, stage=stage)
 
 
 __all__ = ["Compiled", "Result", "RunFailed", "RunResult", "Session", "__version__", "compile_project", "run"]

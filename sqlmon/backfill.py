@@ -44,7 +44,8 @@ def as_of_range(start: str | datetime, end: str | datetime, every: str = "1 day"
 def backfill(project_dir: Any = None, *, start: str | datetime, end: str | datetime, every: str = "1 day",
              on_run: Callable[[RunResult], None] | None = None, **run_kwargs: Any) -> list[RunResult]:
     """Run the project once per `as_of` in the range (oldest first), recording each run. The runs
-    share one `Session`, so a reference that does not move is profiled once for the range."""
+    share one `Session`, so a reference that does not move is profiled once for the range. `run_kwargs`
+    are `run`'s: `stage="production"` fills that stage's history (README "Stages"), never another's."""
     run_kwargs.pop("history", None)          # a backfill exists to fill the history
     run_kwargs.setdefault("notify", None)     # and replays the past: it tells no one unless asked to
     session = run_kwargs.pop("session", None) or Session()

@@ -23,6 +23,8 @@ _COMMON = [
 ]
 _TARGET_PATH = click.option("--target-path", default=None, envvar="SQLMON_TARGET_PATH",
                             help="Write artifacts here instead of the project's target_path (e.g. from a read-only checkout).")
+_STAGE = click.option("--stage", default=None, metavar="NAME",
+                      help="Run as this stage of sqlmon_project.yml `stages:` (default: its default_stage).")
 _ARTIFACTS = click.option("--no-artifacts", is_flag=True, help="Write no target/ artifacts (the history is still recorded).")
 _SELECT = [
     click.option("--select", "-s", multiple=True, help="Monitors, tag:X, type:X, column:X, id:X; globs allowed."),
@@ -137,9 +139,11 @@ def debug(project_dir: str | None, profiles_dir: str | None, target: str | None,
 @click.option("--test-types", is_flag=True, help="List the available test types instead.")
 @click.option("--nodes", is_flag=True, help="List the selected monitors with the dbt node each guards and its relation.")
 @click.option("--presets", is_flag=True, help="List the presets (built-in and the project's) with their tests instead.")
+@_STAGE
 @_guard
 def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
-        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool, nodes: bool, presets: bool) -> None:
+        select: tuple[str, ...], exclude: tuple[str, ...], test_types: bool, nodes: bool, presets: bool,
+        stage: str | None) -> None:
     """List the selected tests (or the test types)."""
     from sqlmon.config.select import select_tests
     from sqlmon.runner import load
@@ -149,7 +153,7 @@ def ls_(project_dir: str | None, profiles_dir: str | None, target: str | None, v
         for name, t in sorted(TEST_TYPES.items()):
             click.echo(f"{name:18} {t.metric}")
         return
-    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text))
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=_vars(vars_text), stage=stage)
     if presets:
         for name, preset in sorted(project.presets.items()):
             where = "built in" if preset.builtin else preset.location
@@ -197,15 +201,17 @@ def _entry_name(entry: object) -> str:
 @_options(_COMMON + _SELECT)
 @click.option("--dialect", default=None, help="Generate for another dialect (snowflake, bigquery, trino, databricks, ...).")
 @_TARGET_PATH
+@_STAGE
 @_guard
 def compile_(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
              select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, dialect: str | None,
-             target_path: str | None) -> None:
+             target_path: str | None, stage: str | None) -> None:
     """Show the SQL each test sends (first pass), in the target's dialect."""
     from sqlmon.runner import compile_project
 
     compiled = compile_project(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
-                               as_of=as_of, vars=_vars(vars_text), dialect=dialect, target_path=target_path)
+                               as_of=as_of, vars=_vars(vars_text), dialect=dialect, target_path=target_path,
+                               stage=stage)
     errors = 0
     for c in compiled:
         click.secho(f"-- {c.test}" + (f"  (preset {c.preset})" if c.preset else ""), fg="cyan")
@@ -236,11 +242,12 @@ def compile_(project_dir: str | None, profiles_dir: str | None, target: str | No
 @click.option("--quiet", "-q", is_flag=True, help="Print only the problems and the Done line.")
 @click.option("--log-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="json: one JSON object per event (log shippers); github: ::error annotations on the monitor files.")
+@_STAGE
 @_guard
 def run(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
         select: tuple[str, ...], exclude: tuple[str, ...], as_of: str | None, fail_on: str, no_fuse: bool,
         threads: int, no_history: bool, report: bool, notify: tuple[str, ...], target_path: str | None,
-        no_artifacts: bool, quiet: bool, log_format: str) -> None:
+        no_artifacts: bool, quiet: bool, log_format: str, stage: str | None) -> None:
     """Run the selected tests, write target/ artifacts, exit 0 pass / 1 fail / 2 error."""
     from sqlmon.console import RunOutput
     from sqlmon.runner import run as run_api
@@ -249,7 +256,7 @@ def run(project_dir: str | None, profiles_dir: str | None, target: str | None, v
         rr = run_api(project_dir, target=target, profiles_dir=profiles_dir, select=select, exclude=exclude,
                      as_of=as_of, vars=_vars(vars_text), fail_on=fail_on, fuse=not no_fuse, threads=threads,
                      on_query=output.on_query, on_result=output.on_result, history=not no_history, notify=notify,
-                     report=report, target_path=target_path, write_artifacts=not no_artifacts)
+                     report=report, target_path=target_path, write_artifacts=not no_artifacts, stage=stage)
     output.finish(rr, rr.project.target_dir if rr.project is not None and not no_artifacts else None)
     for line in rr.warnings:
         click.secho(f"Warning: {scrub(line)}", fg="yellow", err=True)
@@ -337,10 +344,11 @@ def generate_(relation: str, project_dir: str | None, profiles_dir: str | None, 
 @click.option("--report", "report", is_flag=True, help="Write target/report.html after the last run.")
 @_TARGET_PATH
 @_ARTIFACTS
+@_STAGE
 @_guard
 def backfill(project_dir: str | None, profiles_dir: str | None, target: str | None, vars_text: str | None,
              select: tuple[str, ...], exclude: tuple[str, ...], start: str, end: str, every: str,
-             fail_on: str, report: bool, target_path: str | None, no_artifacts: bool) -> None:
+             fail_on: str, report: bool, target_path: str | None, no_artifacts: bool, stage: str | None) -> None:
     """Run once per as_of from --start to --end, filling the history from past data.
 
     Exit code: the worst of the runs (2 error, 1 fail, 0 pass)."""
@@ -358,7 +366,8 @@ def backfill(project_dir: str | None, profiles_dir: str | None, target: str | No
 
     runs = backfill_api(project_dir, start=start, end=end, every=every, on_run=line, target=target,
                         profiles_dir=profiles_dir, select=select, exclude=exclude, vars=_vars(vars_text),
-                        fail_on=fail_on, report=False, target_path=target_path, write_artifacts=not no_artifacts)
+                        fail_on=fail_on, report=False, target_path=target_path, write_artifacts=not no_artifacts,
+                        stage=stage)
     if report and runs:
         from sqlmon.adapters import make_adapter
         from sqlmon.history import open_history

@@ -41,6 +41,7 @@ class Result:
     preset: str | None = None      # name@version of the preset the test came from
     tier: str | None = None        # its risk tier (sqlmon_project.yml `tiers:`): which statuses fail the run
     owner: str | None = None       # who to call (`owner:`, or `meta.owner`, cascaded)
+    stage: str | None = None       # the run's stage (--stage): a key of the history of its own
 
     def to_dict(self) -> dict[str, Any]:
         """``clean(dataclasses.asdict(self))`` in one pass: asdict deep-copies every value before
@@ -74,6 +75,7 @@ class RunResult:
     project: Any = None     # sqlmon.config.project.Project
     warnings: list[str] = field(default_factory=list)     # e.g. a notification that could not be sent
     policy: "FailPolicy | None" = None    # `fail_on` with the project's tiers; None: `fail_on` alone
+    stage: str | None = None      # --stage, else the project's default_stage (README "Stages")
 
     @property
     def exit_code(self) -> int:

@@ -62,14 +62,16 @@ class RunOptions:
     target_path: str | None = None
     on_result: Callable[[Result, int, int], None] | None = None
     connection: Any = None
+    stage: str | None = None               # --stage (sqlmon.config.stages); None: the project's default_stage
 
 
 def load(project_dir: Path | str | None = None, *, target: str | None = None, profiles_dir: Path | str | None = None,
-         vars: dict[str, Any] | None = None, target_path: str | None = None) -> tuple[Project, dict[str, Any]]:
-    """The project (read once) and its test types, built-in and custom, with every mistake that
-    needs no warehouse refused (`prepare.check_project`)."""
+         vars: dict[str, Any] | None = None, target_path: str | None = None,
+         stage: str | None = None) -> tuple[Project, dict[str, Any]]:
+    """The project (read once, in `stage`) and its test types, built-in and custom, with every
+    mistake that needs no warehouse refused (`prepare.check_project`)."""
     project = load_project(project_dir, project_test_types, target=target, profiles_dir=profiles_dir, cli_vars=vars,
-                           target_path=target_path)
+                           target_path=target_path, stage=stage)
     check_project(project)
     return project, project.test_types
 
@@ -113,12 +115,13 @@ def run(project_dir: Path | str | None = None, *, target: str | None = None, pro
         fuse: bool = True, fuse_windows: bool | None = None, threads: int = 1, write_artifacts: bool = True,
         on_query: Callable[[int, int], None] | None = None, history: bool = True, notify: Sequence[str] = (),
         report: bool = False, session: Session | None = None, target_path: str | None = None,
-        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None) -> RunResult:
+        on_result: Callable[[Result, int, int], None] | None = None, connection: Any = None,
+        stage: str | None = None) -> RunResult:
     """`sqlmon.run`: the documented entry point (same signature, kept equal by a test)."""
     options = RunOptions(project_dir, target, profiles_dir, select, exclude, as_of, vars, fail_on, fuse,
                          fuse_windows, threads, write_artifacts, on_query, history,
                          None if notify is None else tuple(notify), report, target_path,
-                         on_result, connection)
+                         on_result, connection, stage)
     with _cycles_collected_after():
         return run_with(options, session or Session())
 
@@ -148,7 +151,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         fail_on_statuses(o.fail_on)            # a bad --fail-on is refused before anything runs
         as_of = parse_as_of(o.as_of)
         project, _ = load(o.project_dir, target=o.target, profiles_dir=o.profiles_dir, vars=o.vars,
-                          target_path=o.target_path)
+                          target_path=o.target_path, stage=o.stage)
         as_of = _pinned(as_of, o.as_of, project)
         policy = fail_policy(o.fail_on, fail_on_by_tier(project.spec))     # its tiers: declared ones only
         targets, notify_warnings = parse_targets(o.notify)
@@ -156,6 +159,7 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
         if o.connection is not None:
             adapter.use(o.connection)
         store = open_history(project, adapter, write=o.history)
+        store.stage = project.spec.default_stage      # the history a stage reads and writes is its own
         try:
             adapter.connect()
             project = expanded(project, adapter)
@@ -171,10 +175,13 @@ def run_with(o: RunOptions, session: Session) -> RunResult:
             _write_refused(err, project, o.project_dir, o.target_path, started, as_of)
         raise
     results = [ex.results[p.test.unique_id] for p in prepared]
+    for r in results:
+        r.stage = project.spec.default_stage
     rr = RunResult(uuid.uuid4().hex, as_of, project.target_name, adapter.name, started,
                    datetime.now(timezone.utc), results, ex.queries, o.fail_on, project,
                    [*project.warnings, *macros.problems, *store.notices, *notify_warnings,
-                    *_history_notes(results, store), *fail_on_notes(policy, results)], policy)
+                    *_history_notes(results, store), *fail_on_notes(policy, results)], policy,
+                   project.spec.default_stage)
     unwritten: SqlmonError | None = None
     try:
         if o.write_artifacts:
@@ -226,7 +233,8 @@ def _write_refused(err: SqlmonError, project: Project | None, project_dir: Path 
 def compile_project(project_dir: Path | str | None = None, *, target: str | None = None,
                     profiles_dir: Path | str | None = None, select: Any = None, exclude: Any = None,
                     as_of: str | datetime | None = None, vars: dict[str, Any] | None = None,
-                    dialect: str | None = None, write: bool = True, target_path: str | None = None) -> list[Compiled]:
+                    dialect: str | None = None, write: bool = True, target_path: str | None = None,
+                    stage: str | None = None) -> list[Compiled]:
     """The first-round SQL of each test (unfused), in the target's dialect or `dialect`.
 
     The warehouse is asked only for the schema; multi-pass tests (drift) show their first pass.
@@ -234,7 +242,8 @@ def compile_project(project_dir: Path | str | None = None, *, target: str | None
     as_of_dt = parse_as_of(as_of)
     if dialect is not None:
         check_dialect(dialect, None, "--dialect")
-    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars, target_path=target_path)
+    project, _ = load(project_dir, target=target, profiles_dir=profiles_dir, vars=vars, target_path=target_path,
+                      stage=stage)
     as_of_dt = _pinned(as_of_dt, as_of, project)
     adapter = make_adapter(project.target)
     adapter.connect()

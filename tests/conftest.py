@@ -80,6 +80,25 @@ def proj(tmp_path: Path) -> Proj:
     return p
 
 
+def older_sqlmon(m: Any, version: int) -> None:
+    """Make this process write the history as the sqlmon of schema `version` did (`m`: a
+    monkeypatch context): its migrations, and before schema 4 its rows without `stage`."""
+    from sqlmon.history import tables
+    from sqlmon.history.store import Store
+
+    m.setattr(Store, "migrations", tables.MIGRATIONS[:version])
+    m.setattr(Store, "schema_version", version)
+    if version >= tables.STAGES_SINCE:
+        return
+    old = {t: [c for c in cols if c[0] != "stage"] for t, cols in tables.TABLES.items()}
+    for module in ("duckdb", "parquet", "store"):
+        m.setattr(f"sqlmon.history.{module}.TABLES", old)
+    m.setattr("sqlmon.history.reader.run_rows", lambda rr, name: {
+        t: [r[:len(old[t])] for r in rows] for t, rows in tables.run_rows(rr, name).items()})
+    m.setattr("sqlmon.history.reader.notification_rows", lambda deliveries: [
+        r[:len(old["notifications"])] for r in tables.notification_rows(deliveries)])
+
+
 # The engine fixtures (PostgreSQL, Spark) live in tests/engines.py.
 try:
     from engines import *  # noqa: F401,F403,E402

@@ -42,7 +42,7 @@ def test_run_results_json_validates(proj):
     assert res.exit_code == 2          # an error beats a fail
     data = json.loads((proj.root / "target" / "run_results.json").read_text())
     jsonschema.validate(data, schema())
-    assert data["metadata"]["schema_version"] == "1.2"
+    assert data["metadata"]["schema_version"] == "1.3"
     assert data["metadata"]["as_of"] == "2024-01-10T00:00:00+00:00"
     assert data["summary"] == {"pass": 2, "warn": 1, "fail": 1, "error": 1, "skipped": 1, "total": 6, "exit_code": 2,
                                "not_judged": 2}

@@ -84,6 +84,7 @@ COLUMNS = [  # name, pyarrow type, PostgreSQL type
     ("country", "string", "text"),
     ("flag", "bool", "boolean"),
     ("score", "float64", "double precision"),
+    ("score2", "float64", "double precision"),
     ("label", "int32", "integer"),
     ("klass", "string", "text"),
     ("klass_pred", "string", "text"),
@@ -134,6 +135,8 @@ def _rows() -> list[tuple]:
             rows[i]["country"] = value
         for i, s in zip(range(first + 5, len(rows), 89), [0.0, 1.0, 0.5, 0.5, 1.0, 0.0]):
             rows[i]["score"] = s
+        for r in rows[first:]:      # a challenger's score, from the same draws (the stream stays as it was)
+            r["score2"] = 0.15 + 0.7 * r["score"]
 
     window(CAT_REF, REF_START, 7, 0.0, {"null": 30, "nan": 2, "inf": 1, "-inf": 1})
     n_ref = len(rows)
@@ -243,6 +246,19 @@ monitors:
         tests: [{drift: {name: ts_drift}}]
       - name: d
         tests: [{drift: {name: day_drift}}]
+
+  - name: xe_models
+    relation: events
+    timestamp: ts
+    current: {last: 1 day}
+    model: {task: binary_classification, label: label}
+    models: {champion: {score: score}, challenger: {score: score2, decision_threshold: 0.4}}
+    tests:
+      - {accuracy: {model: challenger, versus: champion}}
+      - {fnr: {model: challenger, versus: champion}}
+      - {f1: {model: challenger, versus: champion}}
+      - {log_loss: {model: challenger, versus: champion}}
+      - {roc_auc: {model: challenger, versus: champion}}
 
   - name: xe_regression
     relation: events

@@ -8,11 +8,11 @@ import uuid
 
 import duckdb
 import pytest
+from conftest import older_sqlmon
 from webhooks import Hook, lines_of
 
 import sqlmon.notify.delivery as delivery
-from sqlmon.history.store import Store
-from sqlmon.history.tables import MIGRATIONS, SCHEMA_VERSION
+from sqlmon.history.tables import SCHEMA_VERSION
 
 OWNED = """
 version: 1
@@ -187,8 +187,7 @@ def test_notification_mistakes_are_refused_at_load(proj, notifications, line, fr
 def test_a_version_1_store_is_migrated_and_its_runs_kept(proj, monkeypatch):
     proj.monitors(OWNED.replace("{not_null: {tier: low}}", "not_null"))
     with monkeypatch.context() as old:                            # the sqlmon before this table
-        old.setattr(Store, "migrations", MIGRATIONS[:1])
-        old.setattr(Store, "schema_version", 1)
+        older_sqlmon(old, 1)
         first = proj.api(write_artifacts=False)
     path = str(proj.root / ".sqlmon/history.duckdb")
 
@@ -216,8 +215,7 @@ def test_parquet_history_keeps_the_delivery_state(proj, monkeypatch):
     proj.monitors(OWNED.replace("{not_null: {tier: low}}", "not_null"))
     (proj.root / "sqlmon_project.yml").write_text("name: testproj\nprofile: testproj\nhistory: {backend: parquet}\n")
     with monkeypatch.context() as old:                            # a run folder of schema version 1
-        old.setattr(Store, "migrations", MIGRATIONS[:1])
-        old.setattr(Store, "schema_version", 1)
+        older_sqlmon(old, 1)
         proj.api(write_artifacts=False)
     with Hook() as hook:
         proj.run("--notify", f"webhook:{hook.url}")

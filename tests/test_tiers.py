@@ -309,7 +309,7 @@ def test_artifacts_carry_tier_and_owner(proj):
     proj.run()
     data = json.loads((proj.root / "target" / "run_results.json").read_text())
     jsonschema.validate(data, json.loads((resources.files("sqlmon") / "schemas" / "run_results.schema.json").read_text()))
-    assert data["metadata"]["schema_version"] == "1.2"
+    assert data["metadata"]["schema_version"] == "1.3"
     assert data["metadata"]["fail_on"] == {"untiered": ["fail"], "tiers": {"critical": ["fail", "warn"],
                                                                            "standard": ["fail"], "low": []}}
     got = {r["unique_id"]: (r["tier"], r["owner"]) for r in data["results"]}

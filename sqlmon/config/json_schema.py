@@ -8,6 +8,10 @@ from sqlmon.config.specs import COMMON_KEYS, MonitorFile, TestSpec
 
 def _test_entry_schema(test_types: dict[str, Any]) -> dict[str, Any]:
     common = {k: v for k, v in TestSpec.model_json_schema()["properties"].items() if k in COMMON_KEYS}
+    # taken off the entry by the loader (sqlmon.config.stages), so not a TestSpec field
+    common["stages"] = {"description": "only in these stages (a list), or per-stage keys (a mapping)",
+                        "anyOf": [{"type": "array", "items": {"type": "string"}},
+                                  {"type": "object", "additionalProperties": {"type": ["object", "null"]}}]}
     variants: list[dict[str, Any]] = [{"type": "string", "enum": sorted(test_types)}]
     for name, t in sorted(test_types.items()):
         params = t.Params.model_json_schema()

@@ -36,6 +36,7 @@ from sqlmon.config.specs import (
     split_entry,
     validate,
 )
+from sqlmon.config.stages import check_project_stages, for_stage, left_out, stage_defaults, staged_monitor, staged_test
 from sqlmon.config.thresholds import parse_threshold
 from sqlmon.config.tiers import check_monitor, check_project_tiers
 from sqlmon.config.tiers import resolve as resolve_tier_and_owner
@@ -144,10 +145,12 @@ def parse_vars(text: str | None) -> dict[str, Any]:
 
 def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path]], dict[str, Any]], *,
                  target: str | None = None, profiles_dir: Path | str | None = None,
-                 cli_vars: dict[str, Any] | None = None, target_path: str | None = None) -> Project:
+                 cli_vars: dict[str, Any] | None = None, target_path: str | None = None,
+                 stage: str | None = None) -> Project:
     """Read `sqlmon_project.yml` once, then the target and every monitor file. `test_types` maps
     the project's macro folders to the test types its monitors may use (the built-ins plus the
-    project's `test_<name>` macros: sqlmon.testtypes.project_test_types)."""
+    project's `test_<name>` macros: sqlmon.testtypes.project_test_types). `stage`: `--stage`
+    (sqlmon.config.stages; None: the project's `default_stage:`, if any)."""
     root = find_project_dir(Path(project_dir or ".").resolve())
     source = str(root / PROJECT_FILE)
     if target_path is not None and ("\x00" in target_path or not target_path.strip()):
@@ -170,6 +173,10 @@ def load_project(project_dir: Path | str | None, test_types: Callable[[list[Path
     types = test_types(macro_dirs)
     check_defaults(spec.defaults, types, source, raw, ("defaults",))
     check_project_tiers(spec, raw, source)
+    check_project_stages(spec, raw, source)
+    for name in spec.stages:
+        check_defaults(stage_defaults(spec, name), types, source, raw, ("stages", name, "defaults"))
+    spec = for_stage(spec, stage)          # from here on `spec.default_stage` is the run's stage
     notifications = load_notifications(spec, raw, source, variables)
     monitors = []
     templates: list[Template] = []
@@ -291,6 +298,7 @@ def build_monitor(mon: MonitorSpec, source: str, raw: Any, base: tuple, project:
     """A validated monitor spec -> a Monitor with its tests built; `raw` is the parsed file it sits
     in at `base` (for file:line). `column_paths`: where each of `mon.columns` is written, when not
     under the monitor's own `columns:` (a dbt model's columns carry theirs)."""
+    mon, staged_at = staged_monitor(mon, project, source, raw, base)
     _check_monitor(mon, test_types, source, raw, base)
     paths = column_paths or [(*base, "columns", c) for c in range(len(mon.columns))]
     tests = []
@@ -300,9 +308,11 @@ def build_monitor(mon: MonitorSpec, source: str, raw: Any, base: tuple, project:
         for j, entry in enumerate(col.tests):
             tests.append(build_test(entry, mon, col.name, project, test_types, source, raw, (*at, "tests", j)))
     check_unique_ids(tests)
+    locations = key_locations(source, raw, base, depth=2)
+    if staged_at is not None:              # a key the run's stage changes: errors point at the stage's line
+        locations.update(key_locations(source, raw, staged_at, depth=2))
     return Monitor(mon, f"{source}:{locate(raw, base)}", tuple(t for t in tests if t.enabled),
-                   key_locations(source, raw, base, depth=2), file, source=source, raw=raw, base=base,
-                   column_paths=tuple(paths))
+                   locations, file, source=source, raw=raw, base=base, column_paths=tuple(paths))
 
 
 def _check_monitor(mon: MonitorSpec, test_types: dict[str, Any], source: str, raw: Any, base: tuple) -> None:
@@ -326,6 +336,10 @@ def check_defaults(defaults: dict[str, dict[str, Any]], test_types: dict[str, An
         allowed = [*COMMON_KEYS, *tt.param_names()]
         for key, value in body.items():
             where = location_of(source, raw, (*at, key))
+            if key == "stages":
+                raise ConfigError("`stages:` goes on a monitor or a test, not in `defaults:`", location=where,
+                                  hint="a stage's own defaults go under sqlmon_project.yml `stages: {NAME: {defaults: "
+                                       "...}}` (README \"Stages\")")
             if key not in allowed:
                 raise ConfigError(f"unknown key '{key}' in the defaults of '{test_type}'", location=where,
                                   hint=did_you_mean(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}")
@@ -357,10 +371,16 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
                           hint=did_you_mean(test_type, test_types) or "see `sqlmon ls --test-types` for the list")
     tt = test_types[test_type]
     entry_path = path + ((test_type,) if isinstance(entry, dict) else ())
+    stageable = [k for k in (*COMMON_KEYS, *tt.param_names()) if k != "segments" or tt.segmentable]
+    body, preset, staged, staged_at = staged_test(body, preset, project, stageable, source, root, entry_path)
+    if staged_at is not None:              # the test as written first: its own mistakes point at its own lines
+        build_test({test_type: body}, monitor, column, project, test_types, source, root, path, preset)
     if "segments" in body and not tt.segmentable:
         raise ConfigError(f"test type '{test_type}' has no segments",
                           location=location_of(source, root, (*entry_path, "segments")), hint=SEGMENTS_HINT)
-    levels = [project.defaults.get(test_type, {}), preset or {}, monitor.defaults.get(test_type, {}), body]
+    # the run's stage's overrides (sqlmon.config.stages) are the most specific level
+    levels = [project.defaults.get(test_type, {}), preset or {}, monitor.defaults.get(test_type, {}), body,
+              staged or {}]
     raw_params = {k: v for level in levels for k, v in level.items() if k not in THRESHOLD_KEYS}
     levels.insert(0, tt.threshold_defaults(raw_params))
     merged: dict[str, Any] = {}
@@ -369,13 +389,19 @@ def build_test(entry: Any, monitor: MonitorSpec, column: str | None, project: Pr
             for k in THRESHOLD_KEYS:
                 merged.pop(k, None)
         merged.update(level)
+    if staged is None:                     # the run's stage leaves it out: not built (its parameters may need
+        return left_out(test_type, tt, merged, monitor, column, location)     # what this stage's monitor lacks)
     common = {k: merged.pop(k) for k in list(merged) if k in COMMON_KEYS}
-    common.update(resolve_tier_and_owner(test_type, body, monitor, project, preset, common, source, root, entry_path))
+    common.update(resolve_tier_and_owner(test_type, {**body, **staged}, monitor, project, preset, common, source, root,
+                                         entry_path))
+    at = staged_at or entry_path
     spec = validate(TestSpec, {"test_type": test_type, "params": merged, **common, "location": location},
-                    source, root, entry_path)
-    spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, location, source, root, entry_path)})
-    return spec.model_copy(update={"location": location, "column": column,
-                                   "unique_id": f"{monitor.name}.{column or '_'}.{spec.name or test_type}",
+                    source, root, at)
+    spec = spec.model_copy(update={"params": tt.validate_params(merged, column, monitor, location, source, root, at)})
+    default = tt.default_name(spec.params)        # a named model's test: `accuracy_challenger`
+    name = spec.name or (default if default != test_type else None)
+    return spec.model_copy(update={"location": location, "column": column, "name": name,
+                                   "unique_id": f"{monitor.name}.{column or '_'}.{name or test_type}",
                                    "monitor": monitor.name,
                                    "locations": key_locations(source, root, entry_path, depth=1)})
 

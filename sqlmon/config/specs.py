@@ -6,6 +6,7 @@ normalised here too: a bare name or a one-key mapping `{<test_type>: {params}}`.
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -113,11 +114,24 @@ class ModelSpec(Spec):
     prediction: str | None = None
     score: str | None = None
     label: str | None = None
-    decision_threshold: float = 0.5
+    decision_threshold: float = Field(0.5, ge=0, le=1)
     positive: Any = 1
     # How long labels take to arrive ("3 days"): realised model-quality tests judge the windows
     # as of `as_of - label_delay`, whose labels are complete; estimated tests judge the newest.
     label_delay: Annotated[str | None, BeforeValidator(_checked(_duration_text))] = None
+
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")       # a model's name (part of its tests' unique ids)
+
+
+class ModelEntry(Spec):
+    """One model of `models:` (several models scoring the same rows: champion, challenger, ...):
+    its own output columns; task, label, positive class and label delay are the monitor's `model:`."""
+
+    score: str | None = None
+    prediction: str | None = None
+    decision_threshold: float | None = Field(None, ge=0, le=1)
+    label: str | None = None           # only to say it: it must be the shared label
 
 
 class ColumnSpec(Spec):
@@ -139,6 +153,7 @@ class MonitorSpec(Spec):
     where: str | None = None
     segments: list[str] = []
     model: ModelSpec | None = None
+    models: dict[str, ModelEntry] = {}    # several models over the same rows (`model:` holds what they share)
     # `name`, `[a, b]`, `{name: {param: value}}` or a list mixing both (sqlmon.config.presets)
     preset: str | dict[str, dict[str, Any] | None] | list[str | dict[str, dict[str, Any] | None]] | None = None
     tags: list[str] = []
@@ -149,6 +164,35 @@ class MonitorSpec(Spec):
     defaults: dict[str, dict[str, Any]] = {}
     tests: list[Any] = []
     columns: list[ColumnSpec] = []
+    # `[validation, production]`: only in those stages; `{validation: {relation: ...}}`: per-stage
+    # overrides of these keys (sqlmon.config.stages, README "Stages")
+    stages: list[str] | dict[str, dict[str, Any] | None] | None = None
+
+    @model_validator(mode="after")
+    def _models_share_the_label(self) -> "MonitorSpec":
+        if not self.models:
+            return self
+        if self.model is None:
+            raise BadValue("`models:` needs the monitor's `model:` block for what the models share",
+                           "add e.g. `model: {task: binary_classification, label: <label column>}`")
+        for name, entry in self.models.items():
+            if not NAME.match(str(name)):
+                raise BadValue(f"model name '{name}' is not usable", "use letters, digits and _, starting with a letter")
+            if entry.label is not None and entry.label != self.model.label:
+                raise BadValue(f"model '{name}' has label '{entry.label}', the monitor's models share "
+                               f"'{self.model.label}'", "models compared on the same rows share one label column")
+        return self
+
+    def model_named(self, name: str | None) -> ModelSpec | None:
+        """The model a test judges: `model: <name>` of `models:` (its columns over the shared
+        block), or without a name the monitor's `model:` (with `models:`, the first declared)."""
+        if self.model is None:
+            return None
+        if name is None and not self.models:
+            return self.model
+        entry = self.models[name if name is not None else next(iter(self.models))]
+        own = {k: v for k, v in entry.model_dump().items() if v is not None and k != "label"}
+        return self.model.model_copy(update=own)
 
 
 class MonitorFile(Spec):
@@ -201,6 +245,8 @@ class ProjectSpec(Spec):
     vars: dict[str, Any] = {}
     tiers: dict[str, dict[str, Any] | None] = {}    # name -> policy, checked by sqlmon.config.tiers
     default_tier: str | None = None
+    stages: dict[str, dict[str, Any] | None] = {}   # name -> {description, defaults}, checked by sqlmon.config.stages
+    default_stage: str | None = None                # once loaded: the run's stage (--stage wins)
     notifications: dict[str, Any] | None = None     # channels and routes, checked by sqlmon.config.notifications
     preset_paths: list[str] = ["presets"]
     # The instant runs judge when --as-of is not given: data that does not move (a demo, a replay

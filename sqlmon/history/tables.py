@@ -39,7 +39,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("invocation_id", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"),
         ("as_of", "TIMESTAMP"), ("project", "VARCHAR"), ("target", "VARCHAR"), ("adapter", "VARCHAR"),
         ("n_pass", "INTEGER"), ("n_warn", "INTEGER"), ("n_fail", "INTEGER"), ("n_error", "INTEGER"),
-        ("n_skipped", "INTEGER"), ("exit_code", "INTEGER"), ("sqlmon_version", "VARCHAR"),
+        ("n_skipped", "INTEGER"), ("exit_code", "INTEGER"), ("sqlmon_version", "VARCHAR"), ("stage", "VARCHAR"),
     ],
     "results": [
         ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("unique_id", "VARCHAR"), ("monitor", "VARCHAR"),
@@ -47,7 +47,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("severity", "VARCHAR"), ("metric", "DOUBLE"), ("warn_if", "VARCHAR"), ("error_if", "VARCHAR"),
         ("message", "VARCHAR"), ("details", "VARCHAR"), ("window_start", "TIMESTAMP"),
         ("window_end", "TIMESTAMP"), ("reference_start", "TIMESTAMP"), ("reference_end", "TIMESTAMP"),
-        ("segment", "VARCHAR"), ("tags", "VARCHAR"),
+        ("segment", "VARCHAR"), ("tags", "VARCHAR"), ("stage", "VARCHAR"),
     ],
     "measurements": [
         ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("unique_id", "VARCHAR"), ("name", "VARCHAR"),
@@ -62,9 +62,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("invocation_id", "VARCHAR"), ("as_of", "TIMESTAMP"), ("sent_at", "TIMESTAMP"), ("channel", "VARCHAR"),
         ("unique_id", "VARCHAR"), ("monitor", "VARCHAR"), ("event", "VARCHAR"), ("cause", "VARCHAR"),
         ("status", "VARCHAR"), ("metric", "DOUBLE"), ("delivered", "BOOLEAN"), ("attempts", "INTEGER"),
-        ("error", "VARCHAR"),
+        ("error", "VARCHAR"), ("stage", "VARCHAR"),
     ],
 }
+# Columns a later migration added (ALTER TABLE ... ADD COLUMN puts them last, and the inserts are
+# positional, so they are last above too); the migrations that created their tables leave them out.
+_ADDED_LATER = {("runs", "stage"), ("results", "stage"), ("notifications", "stage")}
+_STAGED_TABLES = ("runs", "results", "notifications")
 # The tables of schema version 1: its migration below must keep creating exactly these.
 _VERSION_1_TABLES = ("runs", "results", "measurements", "baselines")
 
@@ -96,6 +100,32 @@ _VIEWS = {
 }
 
 
+# The views as of schema version 4: a stage's results are a line of their own (README "Stages");
+# `stage` is their last column (PostgreSQL replaces a view only by adding columns at its end).
+_STAGE_AWARE_VIEWS = {
+    "sqlmon_latest_status": """
+        SELECT unique_id, monitor, column_name, test_type, status, metric, warn_if, error_if, message,
+               as_of, invocation_id, finished_at, stage
+        FROM (SELECT r.*, u.finished_at,
+                     ROW_NUMBER() OVER (PARTITION BY r.unique_id, r.stage
+                                        ORDER BY r.as_of DESC, u.finished_at DESC) AS rn
+              FROM {s}results AS r JOIN {s}runs AS u ON u.invocation_id = r.invocation_id
+              WHERE r.segment IS NULL) AS t
+        WHERE rn = 1""",
+    "sqlmon_failures_by_monitor_day": """
+        SELECT CAST(as_of AS DATE) AS day, monitor,
+               COUNT(DISTINCT invocation_id) AS runs,
+               COUNT(*) AS results,
+               SUM(CASE WHEN status = 'warn' THEN 1 ELSE 0 END) AS warn,
+               SUM(CASE WHEN status = 'fail' THEN 1 ELSE 0 END) AS fail,
+               SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS error,
+               stage
+        FROM {s}results
+        WHERE segment IS NULL
+        GROUP BY CAST(as_of AS DATE), monitor, stage""",
+}
+
+
 # The views as of schema version 3 (version 1's text above stays as shipped: migrations replay it).
 _SEGMENT_AWARE_VIEWS = {
     "sqlmon_latest_status": _VIEWS["sqlmon_latest_status"].replace(
@@ -107,7 +137,7 @@ _SEGMENT_AWARE_VIEWS = {
 
 
 def _create_table(name: str) -> str:
-    cols = ", ".join(f"{c} {t}" for c, t in TABLES[name])
+    cols = ", ".join(f"{c} {t}" for c, t in TABLES[name] if (name, c) not in _ADDED_LATER)
     return f"CREATE TABLE IF NOT EXISTS {{s}}{name} ({cols})"
 
 
@@ -121,8 +151,13 @@ MIGRATIONS: list[list[str]] = [
     # 3: a segmented test also writes one row per judged segment (`segment` = its key): the views
     # show and count the tests' own rows
     [f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _SEGMENT_AWARE_VIEWS.items()],
+    # 4: the stage of a run (--stage, README "Stages") on its run, its results and what its
+    # notifications told: a stage's history is its own (anomaly baselines, the report, news)
+    [*(f"ALTER TABLE {{s}}{t} ADD COLUMN stage VARCHAR" for t in _STAGED_TABLES),
+     *(f"CREATE OR REPLACE VIEW {{s}}{v} AS {sql}" for v, sql in _STAGE_AWARE_VIEWS.items())],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+STAGES_SINCE = 4       # the schema version whose runs, results and notifications have `stage`
 
 
 def version_table_ddl() -> str:
@@ -174,7 +209,7 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
     rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
     rows["runs"].append((rr.invocation_id, naive_utc(rr.started_at), naive_utc(rr.finished_at), as_of, project,
                          rr.target, rr.adapter, counts["pass"], counts["warn"], counts["fail"], counts["error"],
-                         counts["skipped"], rr.exit_code, __version__))
+                         counts["skipped"], rr.exit_code, __version__, rr.stage))
     for r in rr.results:
         details = dict(r.details or {})
         profile = details.pop("profile", None)
@@ -190,7 +225,7 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
             rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, r.status, r.severity,
             metric, r.warn_if, r.error_if, scrub(r.message), _json(details), naive_utc(cur.get("start")),
             naive_utc(cur.get("end")), naive_utc(ref.get("start")), naive_utc(ref.get("end")), segment,
-            _json(list(r.tags))))
+            _json(list(r.tags)), rr.stage))
         for n, (name, window, bin_, value) in enumerate(measurements(details)):
             if n >= MAX_MEASUREMENTS:
                 break
@@ -200,7 +235,8 @@ def run_rows(rr: "RunResult", project: str) -> dict[str, list[tuple]]:
                 rr.invocation_id, as_of, r.unique_id, r.monitor, r.column, r.test_type, r.name, s.get("status"),
                 r.severity, _finite(s.get("metric")), r.warn_if, r.error_if, scrub(str(s.get("message") or "")),
                 _json({"rows": s.get("rows")}), naive_utc(cur.get("start")), naive_utc(cur.get("end")),
-                naive_utc(ref.get("start")), naive_utc(ref.get("end")), _json(s.get("segment")), _json(list(r.tags))))
+                naive_utc(ref.get("start")), naive_utc(ref.get("end")), _json(s.get("segment")), _json(list(r.tags)),
+                rr.stage))
         saved = [(details.get("profile_key"), profile)] + [(b.get("profile_key"), b.get("profile")) for b in per_column]
         for key, prof in saved:
             if isinstance(prof, dict) and key:

@@ -22,7 +22,8 @@ from sqlmon.version import __version__
 # 1.1 adds `errors`: a run refused before any test ran (a configuration mistake, an unreachable
 # warehouse) still replaces the previous run's artifacts, with the reason. 1.2 adds each result's
 # `tier` and `owner`, and `metadata.fail_on` (which statuses failed the run, untiered and by tier).
-SCHEMA_VERSION = "1.2"
+# 1.3 adds the run's `stage` (--stage, README "Stages"): `metadata.stage` and each result's.
+SCHEMA_VERSION = "1.3"
 
 
 def run_results(rr: RunResult) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def run_results(rr: RunResult) -> dict[str, Any]:
             "as_of": rr.as_of,
             "queries": len(rr.queries),
             "fail_on": _fail_on(rr),
+            "stage": rr.stage,
         },
         "summary": {**rr.by_status(), "total": len(rr.results), "exit_code": rr.exit_code,
                     "not_judged": sum(1 for r in rr.results if r.status in ("skipped", "error"))},
@@ -73,7 +75,7 @@ def junit(rr: RunResult) -> str:
             where = {"file": file, "line": line} if file and line.isdigit() else {}
             case = ET.SubElement(suite, "testcase", classname=monitor, name=r.unique_id, time=f"{r.timing:.3f}", **where)
             # testcase properties (as pytest's record_property writes them): CI test reports show them
-            owned = [(k, v) for k, v in (("tier", r.tier), ("owner", _owner(r))) if v]
+            owned = [(k, v) for k, v in (("tier", r.tier), ("owner", _owner(r)), ("stage", r.stage)) if v]
             if owned:
                 props = ET.SubElement(case, "properties")
                 for key, value in owned:
@@ -99,8 +101,9 @@ def junit(rr: RunResult) -> str:
 def summary_md(rr: RunResult) -> str:
     counts = rr.by_status()
     icon = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "💥", "skipped": "⏭️"}
+    stage = f" · stage `{rr.stage}`" if rr.stage else ""
     lines = [f"## sqlmon run — {'passed' if rr.exit_code == 0 else 'FAILED'}", "",
-             f"target `{rr.target}` · as of {rr.as_of.isoformat()} · " +
+             f"target `{rr.target}`{stage} · as of {rr.as_of.isoformat()} · " +
              " · ".join(f"{icon[s]} {n} {s}" for s, n in counts.items() if n), ""]
     silent = unjudged_monitors(rr.results)
     gating = failing_unjudged(rr.results, _policy(rr))

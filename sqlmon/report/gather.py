@@ -60,8 +60,9 @@ def read_history(data: dict[str, Any], history: "HistoryReader | None", runs: in
     if history is None:
         return out
     as_of = run_as_of(data)
+    stage = (data.get("metadata") or {}).get("stage")       # the run's stage's history only
     try:
-        out.series = history.recent_until(as_of, runs) if as_of is not None else history.recent(runs)
+        out.series = history.recent_until(as_of, runs, stage) if as_of is not None else history.recent(runs, stage)
         first = min((p.as_of for points in out.series.values() for p in points), default=None)
         if first is None:
             return out
@@ -69,10 +70,10 @@ def read_history(data: dict[str, Any], history: "HistoryReader | None", runs: in
         for r in data.get("results", []):
             uid = r["unique_id"]
             if r.get("test_type") == "anomaly" and (r.get("details") or {}).get("of"):
-                out.anomaly[uid] = history.series(uid, before=before, since=first, details=True)
+                out.anomaly[uid] = history.series(uid, before=before, since=first, details=True, stage=stage)
             segments = worst_segments(r)
             if segments:
-                out.segments[uid] = history.segment_series(uid, segments, since=first, before=before)
+                out.segments[uid] = history.segment_series(uid, segments, since=first, before=before, stage=stage)
     except SqlmonError as err:
         out.note = f"history unavailable: {err.message}"
     return out

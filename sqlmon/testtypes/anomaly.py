@@ -176,11 +176,13 @@ def _history(ctx: TestContext, p: AnomalyParams, uid: str, with_sampling: bool) 
         since, limit = None, p.lookback * SEASON_FACTOR[p.seasonality] * 2 + 10
     else:
         since, limit = ctx.as_of - timedelta(seconds=parse_duration(p.lookback)), None
-    series = ctx.history.series(uid, before=ctx.as_of, since=since, limit=limit, details=with_sampling)
+    # the run's stage only: a validation run's values never enter a production baseline
+    stage = getattr(ctx.history, "stage", None)
+    series = ctx.history.series(uid, before=ctx.as_of, since=since, limit=limit, details=with_sampling, stage=stage)
     if not series:
         return []
-    flagged = {s.as_of for s in ctx.history.series(ctx.test.unique_id, before=ctx.as_of, since=series[0].as_of)
-               if s.status in ("warn", "fail")}
+    flagged = {s.as_of for s in ctx.history.series(ctx.test.unique_id, before=ctx.as_of, since=series[0].as_of,
+                                                   stage=stage) if s.status in ("warn", "fail")}
     return [Point(s.as_of, float(s.metric), s.as_of in flagged, noise.Sampling.of(s.details)) for s in series
             if s.metric is not None and s.status not in ("error", "skipped")]
 

@@ -198,6 +198,11 @@ class TestType:
         return list(cls.Params.model_fields)
 
     @classmethod
+    def default_name(cls, params: BaseModel) -> str:
+        """The test's name (its unique id's last part) when the entry gives none."""
+        return cls.name
+
+    @classmethod
     def references(cls, params: BaseModel) -> list[str]:
         """Tests this test reads (by name or unique_id); the runner selects them too."""
         return []

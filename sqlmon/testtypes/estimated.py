@@ -19,12 +19,13 @@ from sqlglot import exp
 import sqlmon.judge.model_metrics as q
 import sqlmon.testtypes.model_sql as qs
 from sqlmon.config.specs import MonitorSpec
-from sqlmon.errors import ConfigError
+from sqlmon.errors import ConfigError, did_you_mean
 from sqlmon.judge.estimate import EXACT, Calibration, Cell, calibrate, expect, trapezoid_auc
 from sqlmon.requests import Aggregates, Scope
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Params, Run, TestContext, TestType
 from sqlmon.testtypes.model_sources import model_of
+from sqlmon.testtypes.model_versus import versus_name
 
 FINE_BINS = 1000            # score cells per side of the threshold: the calibration merges them
 SKIP_KEYS = ("score_out_of_range", "score_null")
@@ -32,6 +33,7 @@ SKIP_KEYS = ("score_out_of_range", "score_null")
 
 class EstimatedParams(Params):
     min_labelled: int = Field(100, ge=0)        # labelled reference rows to calibrate on
+    model: str | None = None                    # which of the monitor's `models:` (default: the first)
 
 
 class EstimatedTest(TestType):
@@ -46,7 +48,11 @@ class EstimatedTest(TestType):
     def validate_params(cls, params: dict[str, Any], column: str | None, monitor: MonitorSpec,
                         location: str, source: str, root: Any, path: tuple) -> BaseModel:
         p = super().validate_params(params, column, monitor, location, source, root, path)
-        model = monitor.model
+        if p.model is not None and p.model not in monitor.models:
+            raise ConfigError(f"test '{cls.name}' names model '{p.model}', which monitor '{monitor.name}' does not "
+                              "declare", location=location, hint=did_you_mean(p.model, list(monitor.models))
+                              or "declare it under `models:`")
+        model = monitor.model_named(p.model)
         if model is None or model.task != "binary_classification" or not model.score:
             raise ConfigError(f"test '{cls.name}' estimates a binary classifier's {cls.estimates} from its scores: "
                               f"monitor '{monitor.name}' needs `model: {{task: binary_classification, score: ..., "
@@ -56,6 +62,10 @@ class EstimatedTest(TestType):
                               f"'{monitor.name}' has no `reference:`", location=location,
                               hint="add e.g. `reference: {previous: 28 days}` (a window whose labels are in)")
         return p
+
+    @classmethod
+    def default_name(cls, params: BaseModel) -> str:
+        return versus_name(cls.name, getattr(params, "model", None), None)
 
     def run(self, ctx: TestContext) -> Run:
         m = model_of(ctx)

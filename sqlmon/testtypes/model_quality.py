@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 import sqlmon.judge.model_metrics as q
 from sqlmon.columns import STRING
 from sqlmon.config.specs import MonitorSpec
-from sqlmon.errors import CompileError, ConfigError
+from sqlmon.errors import CompileError, ConfigError, did_you_mean
 from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
 from sqlmon.judge.segments import Segment, compare_segments, judge_segments
@@ -34,6 +34,8 @@ from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Run, TestContext, TestType
 from sqlmon.testtypes.model_sources import SOURCES, Collected, Model, Source, judged_rows, model_of
 from sqlmon.testtypes.model_sources import collect as collect_answers
+from sqlmon.testtypes.model_versus import METRICS as VERSUS_METRICS
+from sqlmon.testtypes.model_versus import versus_name, versus_run
 from sqlmon.testtypes.segments import SegmentParams, segment_columns, segment_exprs
 
 MIN_LABELLED = 100
@@ -43,6 +45,9 @@ SEGMENT_AUC_BINS = 10_000   # per segment: the grouped answer stays <= segments 
 
 class ModelParams(SegmentParams):
     min_labelled: int = Field(MIN_LABELLED, ge=0)
+    model: str | None = None             # which of the monitor's `models:` (default: its first, or `model:`)
+    versus: str | None = None            # compare with this model on the same rows (sqlmon.testtypes.model_versus)
+    min_difference: float = Field(0.01, ge=0)     # with `versus`: how much worse is a verdict
 
 
 class AveragedParams(ModelParams):
@@ -74,8 +79,24 @@ def metrics_for(task: str) -> list[str]:
 
 
 def check_model(name: str, spec: q.MetricSpec, monitor: MonitorSpec, params: BaseModel, location: str) -> None:
-    """Configuration errors that need no warehouse: no `model:`, wrong task, missing keys."""
-    model = monitor.model
+    """Configuration errors that need no warehouse: no `model:`, wrong task, missing keys, a model
+    name that `models:` does not declare, a `versus:` that cannot be compared."""
+    for key in ("model", "versus"):
+        wanted = getattr(params, key, None)
+        if wanted is not None and wanted not in monitor.models:
+            declared = list(monitor.models)
+            raise ConfigError(f"test '{name}' names model '{wanted}' (`{key}:`), which monitor '{monitor.name}' does "
+                              "not declare", location=location,
+                              hint=did_you_mean(wanted, declared) or (f"declared models: {', '.join(declared)}" if declared
+                                   else "declare them: `models: {champion: {score: ...}, challenger: {score: ...}}`"))
+    versus = getattr(params, "versus", None)
+    if versus is not None:
+        check_versus(name, monitor, params, location)
+        check_model(name, spec, monitor, params.model_copy(update={"model": versus, "versus": None}), location)
+    elif "min_difference" in getattr(params, "model_fields_set", ()):
+        raise ConfigError(f"`min_difference` is for a comparison (`versus:`); test '{name}' compares nothing",
+                          location=location, hint="remove `min_difference`, or add `versus: <model>`")
+    model = monitor.model_named(getattr(params, "model", None))
     example = "model: {task: binary_classification, score: <probability column>, label: <label column>}"
     if model is None:
         raise ConfigError(f"test '{name}' needs a `model:` block on monitor '{monitor.name}'", location=location,
@@ -114,6 +135,10 @@ class ModelQualityTest(TestType):
         p = super().validate_params(params, column, monitor, location, source, root, path)
         check_model(cls.name, cls.spec, monitor, p, location)
         return p
+
+    @classmethod
+    def default_name(cls, params: BaseModel) -> str:
+        return versus_name(cls.name, getattr(params, "model", None), getattr(params, "versus", None))
 
     def source(self, task: str) -> Source:
         kinds = self.spec.aggregate.split("|")
@@ -158,6 +183,14 @@ class ModelQualityTest(TestType):
         return overall, segments
 
     def run(self, ctx: TestContext) -> Run:
+        if ctx.params.versus is not None:
+            if ctx.test.compare or segment_columns(ctx):
+                raise ConfigError("`versus:` compares two models overall in the current window; it does not combine "
+                                  "with `compare: reference` or segments", location=ctx.test.location,
+                                  hint="remove `compare:`, and add `segments: []` when the monitor has segments")
+            first = next(iter(ctx.monitor.models))
+            names = (ctx.params.versus, ctx.params.model or first)
+            return (yield from versus_run(ctx, self.name, model_of(ctx, names[0]), model_of(ctx, names[1]), names))
         model = model_of(ctx)
         label = ctx.columns[model.label.lower()]
         if model.task == q.BINARY and label.kind == STRING and not isinstance(model.positive, str):
@@ -196,6 +229,18 @@ def share_of(metric: str, agg: Any) -> int:
     """The rows a binary metric (or multiclass accuracy) is a share of; 0 when it is no share."""
     binary = isinstance(agg, q.BinaryCounts) or (metric == "accuracy" and isinstance(agg, q.MulticlassCounts))
     return int(SHARE_OF[metric](agg)) if binary and metric in SHARE_OF else 0
+
+
+def check_versus(name: str, monitor: MonitorSpec, params: Any, location: str) -> None:
+    """What a comparison cannot be: with itself, or on a metric without a paired test (per segment
+    and against the reference window are refused when it runs: those keys are the test's own)."""
+    own = params.model or next(iter(monitor.models))
+    if params.versus == own:
+        raise ConfigError(f"test '{name}' compares model '{own}' with itself", location=location,
+                          hint="set `model:` to the challenger and `versus:` to the champion")
+    if name not in VERSUS_METRICS:
+        raise ConfigError(f"test '{name}' has no paired comparison (`versus:`)", location=location,
+                          hint=f"compare with one of: {', '.join(VERSUS_METRICS)}")
 
 
 PARAMS = {"precision": AveragedParams, "recall": AveragedParams, "f1": AveragedParams,

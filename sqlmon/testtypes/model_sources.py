@@ -45,9 +45,10 @@ class Model:
     decision_threshold: float
 
 
-def model_of(ctx: TestContext) -> Model:
-    """Resolve the `model:` columns against the schema (a typo gets a "did you mean")."""
-    spec = ctx.monitor.model
+def model_of(ctx: TestContext, name: str | None = None) -> Model:
+    """Resolve the model's columns against the schema (a typo gets a "did you mean"): the model
+    `name` of `models:`, else the test's `model:` parameter, else the monitor's model."""
+    spec = ctx.monitor.model_named(name or getattr(ctx.params, "model", None))
     assert spec is not None  # checked when the project was loaded
     names: dict[str, str | None] = {}
     for key in ("label", "prediction", "score"):
