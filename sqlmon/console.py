@@ -22,6 +22,7 @@ from rich.table import Table
 
 from sqlmon.evidence import line as evidence_line
 from sqlmon.redact import scrub
+from sqlmon.report.numbers import metric as metric_text
 from sqlmon.results import RANK, failing_unjudged, unjudged_monitors
 
 if TYPE_CHECKING:
@@ -73,12 +74,6 @@ class Progress:
             self.status.__exit__(*exc)
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.4g}" if abs(v) < 1e6 else f"{v:.3e}"
-
-
 def print_summary(rr: "RunResult", console: Console | None = None) -> None:
     console = console or Console(highlight=False, width=None if Console().is_terminal else 160)
     monitors: dict[str, list[Any]] = {}
@@ -94,7 +89,8 @@ def print_summary(rr: "RunResult", console: Console | None = None) -> None:
             thr = " ".join(t for t in (r.error_if and f"error {r.error_if}", r.warn_if and f"warn {r.warn_if}") if t)
             msg = scrub(r.message.splitlines()[0]) if r.message else ""
             test = r.unique_id.split(".", 1)[1]
-            table.add_row(f"[{STYLE[r.status]}]{r.status.upper()}[/]", test, _fmt(r.metric), thr, msg)
+            table.add_row(f"[{STYLE[r.status]}]{r.status.upper()}[/]", test, metric_text(r.metric, r.test_type, r.details),
+                          thr, msg)
         console.print(table)
         for r in results:
             if r.status == "error" and "\n" in r.message:

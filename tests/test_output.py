@@ -82,3 +82,42 @@ def test_the_terminal_progress_counts_queries_and_judged_tests():
     p.judged("error", 3, 67)
     p.update(4, 7)
     assert p.line() == "queries 4/7 · tests 3/67 judged · 2 failing"
+
+
+def test_numbers_are_printed_for_people_and_kept_exact_in_the_artifacts(proj):
+    """Counts with separators, shares as percentages, ages in units (terminal table, summary.md,
+    JUnit); run_results.json keeps the exact value (issue 30: `1e+05` for 100,000 rows)."""
+    import xml.etree.ElementTree as ET
+    proj.sql("""CREATE TABLE big AS SELECT TIMESTAMP '2024-01-09' + INTERVAL (i % 86000) SECOND AS ts,
+                CASE WHEN i % 53 = 0 THEN NULL ELSE i END AS v FROM range(0, 100000) t(i)""")
+    proj.monitors("""
+        version: 1
+        monitors:
+          - name: big
+            relation: main.big
+            timestamp: ts
+            current: {last: 1 day}
+            tests: [{row_count: {warn_if: "> 99999"}}, {freshness: {warn_if: "> 1 hour"}}]
+            columns:
+              - name: v
+                tests: [not_null, {mean: {warn_if: "> 0"}}]
+        """)
+    res = proj.cli("run", "--as-of", "2024-01-10")
+    assert res.exit_code == 1, res.output
+    out = res.output
+    assert "1,887 of 100,000 rows are NULL or missing (1.89%)" in out and "100,000 rows (breaches" in out
+    assert "1e+05" not in out
+    summary = (proj.root / "target" / "summary.md").read_text()
+    assert "| 1.89% |" in summary and "| 100,000 |" in summary           # the metric column
+    junit = ET.parse(proj.root / "target" / "junit.xml").getroot()
+    texts = " ".join(f.text or "" for f in junit.iter("failure"))
+    assert "metric=1.89%" in texts
+    from sqlmon.console import print_summary           # the live terminal's table: the metric column
+    from rich.console import Console
+    from sqlmon.runner import run
+    console = Console(record=True, width=200)
+    print_summary(run(proj.root, as_of="2024-01-10", write_artifacts=False, history=False), console)
+    table = console.export_text()
+    assert "100,000" in table and "1.89%" in table and "6.68 min" in table, table          # freshness: 401 s
+    exact = {r["unique_id"]: r["metric"] for r in json.loads((proj.root / "target" / "run_results.json").read_text())["results"]}
+    assert exact["big._.row_count"] == 100000 and exact["big.v.not_null"] == 1887 / 100000

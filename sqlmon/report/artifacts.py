@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.evidence import line as evidence_line
 from sqlmon.redact import scrub
+from sqlmon.report.numbers import metric as metric_text
 from sqlmon.results import RANK, FailPolicy, RunResult, clean, fail_policy, failing_unjudged, unjudged_monitors
 from sqlmon.version import __version__
 
@@ -82,7 +83,7 @@ def junit(rr: RunResult) -> str:
                     ET.SubElement(props, "property", name=key, value=value)
             # thresholds only when set: "warn_if=None" says nothing to the reader
             limits = " ".join(f"{k}={v}" for k, v in (("warn_if", r.warn_if), ("error_if", r.error_if)) if v)
-            text = f"metric={_fmt(r.metric)}{' ' + limits if limits else ''}\n{r.message}"
+            text = f"metric={metric_text(r.metric, r.test_type, r.details)}{' ' + limits if limits else ''}\n{r.message}"
             evidence = evidence_line(r.test_type, r.details) if r.status in ("warn", "fail") else None
             if evidence:            # the body only: the message attribute stays the result's message
                 text += f"\n{evidence}"
@@ -129,7 +130,8 @@ def summary_md(rr: RunResult) -> str:
             msg = (r.message.splitlines()[0] if r.message else "").replace("|", "\\|")
             tier = f" {r.tier or ''} |" if tiers else ""
             owner = f" {_owner(r)} |" if owners else ""
-            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{tier}{owner} {_fmt(r.metric)} | {thr} | "
+            lines.append(f"| {icon[r.status]} {r.status} | `{r.unique_id}` |{tier}{owner} "
+                         f"{metric_text(r.metric, r.test_type, r.details)} | {thr} | "
                          f"{msg} |")
         evidence = [(r.unique_id, evidence_line(r.test_type, r.details)) for r in problems if r.status in ("warn", "fail")]
         evidence = [(uid, text) for uid, text in evidence if text]
@@ -150,10 +152,6 @@ def _md(text: str) -> str:
 def _owner(r: Any) -> str:
     owner = getattr(r, "owner", None) or (r.meta or {}).get("owner")     # a Result made by hand: meta alone
     return str(owner) if owner else ""
-
-
-def _fmt(v: Any) -> str:
-    return "—" if v is None else f"{v:.6g}"
 
 
 def atomic_write(path: Path, text: str) -> None:

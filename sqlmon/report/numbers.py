@@ -62,6 +62,27 @@ def share(x: Any, sig: int = 3) -> str:
     return value(float(x) * 100, sig) + "%" if _finite(x) else DASH
 
 
+def metric(x: Any, test_type: str, details: Any = None) -> str:
+    """A result's metric as people read it: a failing-row share (the test declared binomial
+    sampling) as a percentage, a row count as a count, a freshness age as a duration, the rest
+    to 4 significant digits. `run_results.json` and the history keep the exact value.
+
+    >>> metric(100000.0, "row_count"), metric(0.0190, "not_null", {"sampling": {"model": "binomial"}})
+    ('100,000', '1.9%')
+    >>> metric(90000, "freshness"), metric(7.999999999999999, "mean"), metric(None, "mean")
+    ('1.04 d', '8', '—')
+    """
+    sampling = details.get("sampling") if isinstance(details, dict) else None
+    model = sampling.get("model") if isinstance(sampling, dict) else None
+    if test_type == "freshness":
+        return duration(x)
+    if test_type == "row_count" or model == "poisson":
+        return count(x)
+    if model == "binomial":
+        return share(x)
+    return value(x)
+
+
 def p_value(p: Any) -> str:
     """A p-value to 3 significant digits; below 1e-15 (where a float's rounding dominates) as a bound.
 

@@ -17,6 +17,7 @@ from sqlmon.errors import ConfigError
 from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
 from sqlmon.judge.segments import Segment, compare_segments, judge_segments
+from sqlmon.report.numbers import share as share_text
 from sqlmon.requests import Aggregates, Query, Scope
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Run, TestContext, TestType
@@ -120,7 +121,7 @@ def share(part: Any, whole: Any, what: str) -> Outcome:
     if whole == 0:
         return Outcome(None, details, "no rows in the window", status="skipped")
     details["sampling"] = noise.binomial(whole)       # an anomaly test on it knows its noise
-    return Outcome(part / whole, details, f"{part} of {whole} rows {what}")
+    return Outcome(part / whole, details, f"{part:,} of {whole:,} rows {what} ({share_text(part / whole)})")
 
 
 __all__ = ["AggregateTest", "ROWS", "ShareTest", "direction_of", "share"]

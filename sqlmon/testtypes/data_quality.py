@@ -27,7 +27,7 @@ class RowCount(AggregateTest):
 
     def finish(self, values: dict[str, Any], ctx: TestContext) -> Outcome:
         n = int(values["row_count"] or 0)
-        return Outcome(float(n), {"rows": n, "sampling": noise.poisson()}, f"{n} rows")
+        return Outcome(float(n), {"rows": n, "sampling": noise.poisson()}, f"{n:,} rows")
 
 
 class FreshnessParams(Params):
