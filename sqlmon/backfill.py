@@ -56,3 +56,18 @@ def backfill(project_dir: Any = None, *, start: str | datetime, end: str | datet
         if on_run is not None:
             on_run(rr)
     return out
+
+
+def summary(runs: list[RunResult]) -> str:
+    """The closing table of a backfill: runs per exit code, the first day of each, the worst."""
+    if not runs:
+        return "Backfill: no runs"
+    rows = ["", f"Backfill: {len(runs)} runs, as of {runs[0].as_of.isoformat()} .. {runs[-1].as_of.isoformat()}",
+            "| exit | runs | first as of |", "|---:|---:|---|"]
+    for code in sorted({r.exit_code for r in runs}):
+        days = [r for r in runs if r.exit_code == code]
+        rows.append(f"| {code} | {len(days)} | {days[0].as_of.isoformat()} |")
+    worst = max(r.exit_code for r in runs)
+    first_bad = next((r for r in runs if r.exit_code == worst), None) if worst else None
+    rows.append(f"Worst: exit {worst}" + (f", first as of {first_bad.as_of.isoformat()}" if first_bad else " (all green)"))
+    return "\n".join(rows)

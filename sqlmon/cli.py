@@ -354,6 +354,7 @@ def backfill(project_dir: str | None, profiles_dir: str | None, target: str | No
     Exit code: the worst of the runs (2 error, 1 fail, 0 pass)."""
     from sqlmon.backfill import as_of_range
     from sqlmon.backfill import backfill as backfill_api
+    from sqlmon.backfill import summary as backfill_summary
 
     total = len(as_of_range(start, end, every))
     done = [0]
@@ -379,23 +380,9 @@ def backfill(project_dir: str | None, profiles_dir: str | None, target: str | No
         finally:
             store.close()
         click.echo(f"Report: {path}")
-    click.echo(_backfill_summary(runs))
+    click.echo(backfill_summary(runs))
     sys.exit(max((r.exit_code for r in runs), default=0))
 
-
-def _backfill_summary(runs: list[Any]) -> str:
-    """The closing table of a backfill: runs per exit code, the first day of each, the worst."""
-    if not runs:
-        return "Backfill: no runs"
-    rows = ["", f"Backfill: {len(runs)} runs, as of {runs[0].as_of.isoformat()} .. {runs[-1].as_of.isoformat()}",
-            "| exit | runs | first as of |", "|---:|---:|---|"]
-    for code in sorted({r.exit_code for r in runs}):
-        days = [r for r in runs if r.exit_code == code]
-        rows.append(f"| {code} | {len(days)} | {days[0].as_of.isoformat()} |")
-    worst = max(r.exit_code for r in runs)
-    first_bad = next((r for r in runs if r.exit_code == worst), None) if worst else None
-    rows.append(f"Worst: exit {worst}" + (f", first as of {first_bad.as_of.isoformat()}" if first_bad else " (all green)"))
-    return "\n".join(rows)
 
 @main.command()
 @_options(_COMMON)

@@ -21,8 +21,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from sqlmon.evidence import line as evidence_line
+from sqlmon.numbers import metric as metric_text
 from sqlmon.redact import scrub
-from sqlmon.report.numbers import metric as metric_text
 from sqlmon.results import RANK, failing_unjudged, unjudged_monitors
 
 if TYPE_CHECKING:

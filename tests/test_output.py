@@ -112,8 +112,9 @@ def test_numbers_are_printed_for_people_and_kept_exact_in_the_artifacts(proj):
     junit = ET.parse(proj.root / "target" / "junit.xml").getroot()
     texts = " ".join(f.text or "" for f in junit.iter("failure"))
     assert "metric=1.89%" in texts
-    from sqlmon.console import print_summary           # the live terminal's table: the metric column
     from rich.console import Console
+
+    from sqlmon.console import print_summary  # the live terminal's table: the metric column
     from sqlmon.runner import run
     console = Console(record=True, width=200)
     print_summary(run(proj.root, as_of="2024-01-10", write_artifacts=False, history=False), console)

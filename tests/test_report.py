@@ -15,10 +15,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sqlmon.history import SeriesPoint
+from sqlmon.numbers import bin_labels
 from sqlmon.report.charts import BandPoint, HistoryPoint, Line, histogram_svg, history_svg
 from sqlmon.report.gather import ReportHistory
 from sqlmon.report.html import render
-from sqlmon.report.numbers import bin_labels
 
 MON = """
 version: 1
@@ -154,7 +154,7 @@ def test_anomaly_charts_draw_the_expected_band(reported):
     assert 'class="median"' in chart and "expected: pass" in chart and "median" in chart
     # each past run's band is the one that run's anomaly test recorded; this run's is its result's
     low, high = anomaly["details"]["expected"]["warn"]
-    from sqlmon.report.numbers import value
+    from sqlmon.numbers import value
     assert f"expected {value(low)} to {value(high)}, median {value(anomaly['details']['median'])}" in chart
     band = re.search(r'<polygon class="band band-pass" points="([^"]+)"', chart).group(1).split()
     assert len(band) >= 2 * 6                          # one upper and one lower vertex per run (≥ 6 runs)

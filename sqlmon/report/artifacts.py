@@ -15,8 +15,8 @@ from xml.etree import ElementTree as ET
 
 from sqlmon.errors import ConfigError, SqlmonError
 from sqlmon.evidence import line as evidence_line
+from sqlmon.numbers import metric as metric_text
 from sqlmon.redact import scrub
-from sqlmon.report.numbers import metric as metric_text
 from sqlmon.results import RANK, FailPolicy, RunResult, clean, fail_policy, failing_unjudged, unjudged_monitors
 from sqlmon.version import __version__
 

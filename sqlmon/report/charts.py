@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlmon.report.numbers import share, value
+from sqlmon.numbers import share, value
 
 STATUS_COLOR = {"pass": "#2e7d32", "warn": "#ef8f00", "fail": "#c62828", "error": "#6a1b9a", "skipped": "#9e9e9e"}
 REF_COLOR, CUR_COLOR = "#b0bec5", "#1e63b8"

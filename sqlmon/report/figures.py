@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmon.config.thresholds import parse_threshold
 from sqlmon.errors import SqlmonError
+from sqlmon.numbers import bin_labels
 from sqlmon.report.charts import BandPoint, HistoryPoint, Line, histogram_svg, history_svg
 from sqlmon.report.gather import ReportHistory, segment_key, worst_segments
-from sqlmon.report.numbers import bin_labels
 from sqlmon.report.panels import anomaly_facts, drift_facts, metric_facts, segment_label, segment_table
 
 if TYPE_CHECKING:

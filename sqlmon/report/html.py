@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmon.errors import ConfigError
+from sqlmon.numbers import value
 from sqlmon.report.figures import RunView, anomaly_marks, figures
 from sqlmon.report.gather import ReportHistory, read_history, run_as_of
-from sqlmon.report.numbers import value
 from sqlmon.report.page import PAGE
 from sqlmon.results import RANK
 

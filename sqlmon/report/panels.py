@@ -2,7 +2,7 @@
 compared, the windows and the statistic and p-value each gate of the verdict used; for an anomaly
 chart the median, the expected ranges and z; for a segmented test its segments, overall first; for
 any other history chart this run's value against its thresholds. Pure: a result dict in, escaped
-HTML out (numbers through sqlmon.report.numbers)."""
+HTML out (numbers through sqlmon.numbers)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmon.judge.stats import ALPHA
 from sqlmon.judge.verdict import METHODS
-from sqlmon.report.numbers import DASH, count, p_value, share, value
+from sqlmon.numbers import DASH, count, p_value, share, value
 
 # the statistics' names in drift's details -> what a reader calls them
 STAT_NAMES = {"ks": "KS", "chisquare": "chi-square", "z": "z-test", "wasserstein": "Wasserstein / std",

@@ -17,7 +17,7 @@ from sqlmon.errors import ConfigError
 from sqlmon.judge import noise
 from sqlmon.judge.evaluate import compare_windows
 from sqlmon.judge.segments import Segment, compare_segments, judge_segments
-from sqlmon.report.numbers import share as share_text
+from sqlmon.numbers import share as share_text
 from sqlmon.requests import Aggregates, Query, Scope
 from sqlmon.results import Outcome
 from sqlmon.testtypes.base import Run, TestContext, TestType

@@ -1,8 +1,9 @@
 """Numbers as people read them: counts with thousands separators, shares as percentages, durations
 in units, values to a few significant digits, p-values, and drift's bin labels with rounded edges.
 
-Pure and free of sqlmon imports, so the terminal can use it too. A float's repr says
-`7.999999999999999` where the reader means 8: everything shown in the report goes through here.
+Pure and free of sqlmon imports: the report, the terminal, the artifacts and test messages use it.
+A float's repr says `7.999999999999999` where the reader means 8: everything shown to a person
+goes through here.
 `None` and non-finite numbers print as an em dash (or ∞ for an infinite bin edge).
 """
 from __future__ import annotations
